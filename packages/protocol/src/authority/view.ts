@@ -1,0 +1,102 @@
+/**
+ * The read side of a replayed authority log, as envelopes, key bundles and the UI need it. "At
+ * position p" means: the state after applying the valid entries at positions 0..p of the total order.
+ * Positions are stable for a given set of entries; adding entries may shift them, so callers keep
+ * entry ids, not positions, across replays.
+ */
+import type { RoleDef } from './capabilities.ts';
+
+/** Stream of an object for sequence numbers and cut-offs: the authority log or one channel. */
+export type StreamId = Uint8Array; // empty = the authority stream; 16 bytes = a channel id
+
+export type JoinMode = 'open' | 'invite' | 'approval';
+export type Durability = 'strict' | 'replicated' | 'guaranteed';
+
+export interface RoomPolicy {
+  readonly join: JoinMode;
+  readonly durability: Durability;
+  /** Peer ids (strings) of hubs pinned to this room. */
+  readonly hubs: readonly string[];
+  /** Whether new members receive keys for history from before they joined. */
+  readonly historyVisible: boolean;
+  /** TURN/STUN URLs the room advertises. */
+  readonly iceServers: readonly string[];
+}
+
+export interface ChannelAcl {
+  readonly read: readonly string[];
+  readonly send: readonly string[];
+  readonly accounts: readonly Uint8Array[];
+}
+
+export interface ChannelInfo {
+  readonly id: Uint8Array;
+  readonly name: string;
+  readonly kind: 'text' | 'voice';
+  readonly topic: string;
+  /** Undefined: public to every member. */
+  readonly acl: ChannelAcl | undefined;
+  readonly durability: Durability | undefined;
+}
+
+export interface MemberInfo {
+  readonly account: Uint8Array;
+  readonly roles: readonly string[];
+  readonly muted: boolean;
+  readonly pending: boolean;
+  readonly devices: readonly DeviceInfo[];
+}
+
+export interface DeviceInfo {
+  readonly device: Uint8Array;
+  readonly account: Uint8Array;
+  readonly boxKey: Uint8Array;
+  readonly revoked: boolean;
+}
+
+export interface CutoffHit {
+  /** The BAN / KICK / REVOKE / MUTE / ACL / REVOKE_DEVICE entry whose cut-off the object is above. */
+  readonly entryId: Uint8Array;
+  readonly kind: string;
+  readonly cutoff: number;
+}
+
+export interface ModeratorDeletion {
+  readonly message: Uint8Array;
+  readonly author: Uint8Array;
+  readonly by: Uint8Array;
+  readonly entryId: Uint8Array;
+  /** 'delete' for DELETE_MESSAGE, 'purge' for a BAN with purge. */
+  readonly reason: 'delete' | 'purge';
+}
+
+export interface AuthorityView {
+  readonly roomId: Uint8Array;
+  readonly creator: Uint8Array;
+  /** Number of valid entries (positions are 0..length-1). */
+  readonly length: number;
+  positionOf(entryId: Uint8Array): number | undefined;
+  lamportOf(entryId: Uint8Array): number | undefined;
+  /** Current heads: valid entries no other valid entry names as previous. Sorted by id. */
+  heads(): Uint8Array[];
+  deviceInfo(device: Uint8Array): DeviceInfo | undefined;
+  /** Whether `account` holds capability `cap` (in `channel`, for READ/SEND) at position `pos`. */
+  can(account: Uint8Array, cap: number, channel: Uint8Array | undefined, pos: number): boolean;
+  rankOf(account: Uint8Array, pos: number): number;
+  /** A cut-off that an object by `device` in `stream` with `seq`, causally at `pos`, is above. */
+  cutoffViolation(device: Uint8Array, stream: StreamId, seq: number, pos: number): CutoffHit | undefined;
+  channelAt(channel: Uint8Array, pos: number): ChannelInfo | undefined;
+  /** The channel's key epoch at `pos` (0 from creation; +1 per rotation trigger). */
+  epochAt(channel: Uint8Array, pos: number): number;
+  /** The entry that started `epoch` of `channel` (its CREATE_CHANNEL for epoch 0). */
+  epochTrigger(channel: Uint8Array, epoch: number): { entryId: Uint8Array; position: number } | undefined;
+  /** Every non-revoked device of every account that may READ `channel` at `pos`, sorted by device key. */
+  readersAt(channel: Uint8Array, pos: number): DeviceInfo[];
+  policy(): RoomPolicy;
+  roles(): RoleDef[];
+  members(): MemberInfo[];
+  banned(): Uint8Array[];
+  channels(): ChannelInfo[];
+  moderatorDeletions(channel: Uint8Array): ModeratorDeletion[];
+  pins(channel: Uint8Array): Uint8Array[];
+}

@@ -1,0 +1,51 @@
+/**
+ * Every size and count limit of the protocol, checked before allocation. docs/LIMITS.md lists the
+ * same numbers with their reasons; a test keeps the two in step.
+ */
+export const LIMITS = {
+  /** Whole signed frame (header + payload + signature). */
+  maxFrameBytes: 256 * 1024,
+  /** Encrypted message body inside an envelope. */
+  maxCiphertextBytes: 128 * 1024,
+  /** Authority entry payload. */
+  maxEntryBytes: 64 * 1024,
+  /** Entries an entry may name as previous heads. */
+  maxPrevs: 16,
+  /** Authority heads an envelope may reference. */
+  maxAuthHeads: 16,
+  /** Cut-off rows in one BAN / REVOKE / KICK / MUTE / ACL / REVOKE_DEVICE entry. */
+  maxCutoffs: 4096,
+  /** Depth of nested CBOR arrays/maps. */
+  maxCborDepth: 8,
+  /** Items in any CBOR array or map. */
+  maxCborItems: 8192,
+  /** Display names, role names, channel names, room names (UTF-8 bytes). */
+  maxNameBytes: 96,
+  /** Channel topic, room description, ban reason (UTF-8 bytes). */
+  maxTextBytes: 1024,
+  /** Role id string (UTF-8 bytes). */
+  maxRoleIdBytes: 32,
+  /** Roles in one room. */
+  maxRoles: 250,
+  /** Channels in one room. */
+  maxChannels: 500,
+  /** Roles or accounts named in one channel ACL. */
+  maxAclEntries: 512,
+  /** Recipients of one epoch key bundle (devices). */
+  maxBundleRecipients: 20_000,
+  /** Epoch keys in one key share. */
+  maxSharedKeys: 1024,
+  /** Hubs pinned in a policy; addresses in an invite or presence record. */
+  maxHubs: 16,
+  maxAddrs: 16,
+  maxAddrBytes: 256,
+  /** Tags on one listing, and one tag path's length. */
+  maxTags: 8,
+  maxTagBytes: 64,
+  /** Invite URL length (characters). */
+  maxInviteUrlChars: 4096,
+  /** Sequence numbers and Lamport clocks stay exact JavaScript integers. */
+  maxCounter: Number.MAX_SAFE_INTEGER,
+} as const;
+
+export type Limits = typeof LIMITS;

@@ -1,0 +1,31 @@
+/** The test suites `npm test` runs, in order. Static checks first: they are cheap and catch most slips. */
+export interface Suite {
+  readonly name: string;
+  readonly kind: 'check' | 'node-test';
+  /** For checks: the command. */
+  readonly command: readonly string[];
+  /** For node-test suites: test file globs relative to `cwd`. */
+  readonly files: readonly string[];
+  readonly cwd?: string;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly env?: Record<string, string>;
+}
+
+const check = (name: string, ...command: string[]): Suite => ({ name, kind: 'check', command, files: [] });
+const nodeTests = (name: string, cwd: string, files: string[], extra: Partial<Suite> = {}): Suite => ({
+  name,
+  kind: 'node-test',
+  command: [],
+  files,
+  cwd,
+  ...extra,
+});
+
+export const SUITES: readonly Suite[] = [
+  check('lint', 'node_modules/.bin/biome', 'check', '.'),
+  check('typecheck', 'node_modules/.bin/tsc', '-b'),
+  check('cycles', process.execPath, 'scripts/check-cycles.ts'),
+  nodeTests('protocol', 'packages/protocol', ['test/**/*.spec.ts'], { concurrency: 2 }),
+  nodeTests('bench-smoke', 'bench', ['test/**/*.spec.ts']),
+];

@@ -1,0 +1,79 @@
+/**
+ * Runs every suite (or the ones named on the command line) and ends with the plain total line
+ * `N passed, M failed`. Node test suites report through a TAP file whose summary we read; the
+ * static checks (lint, types, cycles) count as one test each. Exit code 1 if anything failed.
+ *
+ *   node scripts/test-all.ts            all suites
+ *   node scripts/test-all.ts protocol   one suite
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SUITES, type Suite } from './suites.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const wanted = process.argv.slice(2);
+const suites = wanted.length === 0 ? SUITES : SUITES.filter((s) => wanted.includes(s.name));
+if (suites.length === 0) {
+  console.error(`unknown suite(s): ${wanted.join(', ')}; known: ${SUITES.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+
+const nodeBin = process.execPath;
+const tmp = mkdtempSync(join(tmpdir(), 'parley-test-'));
+let passed = 0;
+let failed = 0;
+const summary: string[] = [];
+
+const runSuite = (s: Suite): { pass: number; fail: number } => {
+  const started = Date.now();
+  console.log(`\n=== ${s.name} ===`);
+  if (s.kind === 'check') {
+    const r = spawnSync(s.command[0] as string, s.command.slice(1), { cwd: root, stdio: 'inherit', env: process.env });
+    return r.status === 0 ? { pass: 1, fail: 0 } : { pass: 0, fail: 1 };
+  }
+  const tap = join(tmp, `${s.name}.tap`);
+  const args = [
+    '--test',
+    `--test-concurrency=${s.concurrency ?? 1}`,
+    `--test-timeout=${s.timeoutMs ?? 120_000}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...s.files,
+  ];
+  const r = spawnSync(nodeBin, args, { cwd: join(root, s.cwd ?? '.'), stdio: 'inherit', env: { ...process.env, ...s.env } });
+  let text = '';
+  try {
+    text = readFileSync(tap, 'utf8');
+  } catch {
+    // No TAP output at all: the runner itself failed; count the suite as one failure below.
+  }
+  const pass = Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
+  const fail = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (r.status !== 0 && fail === 0) {
+    summary.push(`${s.name}: runner exited ${r.status} (${secs}s)`);
+    return { pass, fail: 1 };
+  }
+  if (pass + fail === 0) {
+    summary.push(`${s.name}: ran no test (${secs}s)`);
+    return { pass: 0, fail: 1 };
+  }
+  summary.push(`${s.name}: ${pass} passed, ${fail} failed (${secs}s)`);
+  return { pass, fail };
+};
+
+for (const s of suites) {
+  const r = runSuite(s);
+  if (s.kind === 'check') summary.push(`${s.name}: ${r.fail === 0 ? 'ok' : 'FAILED'}`);
+  passed += r.pass;
+  failed += r.fail;
+}
+
+console.log('\n=== summary ===');
+for (const line of summary) console.log(line);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
