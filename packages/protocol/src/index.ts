@@ -24,6 +24,15 @@ export * from './identity/device-cert.ts';
 export * from './identity/profile.ts';
 export * from './identity/recovery.ts';
 // -- authority (exports added below this line) --
+export * from './authority/capabilities.ts';
+export * from './authority/view.ts';
+export * from './authority/entry.ts';
+export * from './authority/room-id.ts';
+export { RoomState } from './authority/room-state.ts';
+export type { DeviceRecord, MemberRecord, Rejection, OrderedEntry } from './authority/room-state.ts';
+export { replayAuthority, DEFAULT_POLICY } from './authority/replay.ts';
+export * from './authority/build.ts';
+export * from './authority/open-entry.ts';
 // -- message --
 // -- keys --
 // -- invite --

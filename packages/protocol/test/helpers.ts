@@ -3,12 +3,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, utf8 } from '../src/bytes.ts';
 import { nodeCrypto } from '../src/crypto/node-crypto.ts';
 import type { CryptoPort, RandomSource } from '../src/crypto/port.ts';
-import { accountKeys, deviceKeys, type DeviceKeys, type KeyPair } from '../src/identity/keys.ts';
+import { accountKeys, type DeviceKeys, deviceKeys, type KeyPair } from '../src/identity/keys.ts';
 
 /** Deterministic byte stream: SHA-256(seed || counter). */
 export const seededRandom = (seed: string): RandomSource => {
   let counter = 0;
-  let buf = new Uint8Array(0);
+  let buf: Uint8Array = new Uint8Array(0);
   return (n: number) => {
     while (buf.length < n) {
       const c = new Uint8Array(4);

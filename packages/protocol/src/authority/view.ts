@@ -97,6 +97,12 @@ export interface AuthorityView {
   members(): MemberInfo[];
   banned(): Uint8Array[];
   channels(): ChannelInfo[];
+  /** DELETE_MESSAGE entries for `channel` (reason 'delete'). */
   moderatorDeletions(channel: Uint8Array): ModeratorDeletion[];
+  /**
+   * BANs with purge: every message by `account` in the room whose authority position is before the
+   * ban is shown as removed (the history view turns these into ModeratorDeletions with reason 'purge').
+   */
+  purges(): { account: Uint8Array; by: Uint8Array; entryId: Uint8Array; position: number }[];
   pins(channel: Uint8Array): Uint8Array[];
 }

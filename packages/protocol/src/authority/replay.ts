@@ -1,0 +1,374 @@
+/**
+ * Replay: from any set of verified AUTHORITY_ENTRY objects to one RoomState, identical for every peer
+ * holding the same set, whatever the arrival order.
+ *
+ *  1. Structure: entries of other rooms are rejected; an entry is *connected* when every previous
+ *     entry is known and connected and its Lamport clock is exactly 1 + the highest of them
+ *     (GENESIS: no previous entries, Lamport 0). Entries waiting on unknown entries are *pending*.
+ *  2. Order: connected entries sorted by (Lamport, id). Because Lamport grows along every link this
+ *     is a topological order, and it is total.
+ *  3. Forward scan: each entry is checked against the state after all earlier valid entries
+ *     (signer certified and not revoked, not banned, capability, rank, kind rules) and applied.
+ *  4. Cut-offs: an entry by device d with authority seq s sorted before a valid BAN / KICK / REVOKE /
+ *     REVOKE_DEVICE R covering d, with s above R's cut-off for d, is invalid unless it is an ancestor
+ *     of R. Such entries are excluded and the scan repeats (exclusions only grow, so this ends).
+ */
+import { compare, equals, toHex } from '../bytes.ts';
+import type { Signed } from '../codec/signed.ts';
+import type { CryptoPort } from '../crypto/port.ts';
+import { CutoffError, InvalidFieldError, ProtocolError, UnauthorizedError, UnknownReferenceError } from '../errors.ts';
+import { STATIC_ROLES } from './capabilities.ts';
+import type { AuthorityEntry } from './entry.ts';
+import { roomIdOf } from './room-id.ts';
+import { type CutoffRecord, type OrderedEntry, type Rejection, RoomState, type RoomStateData } from './room-state.ts';
+import {
+  applyCreateChannel,
+  applyDeleteChannel,
+  applyDeleteMessage,
+  applyEditChannel,
+  applyPin,
+  applyRevokeInvite,
+  applyRotate,
+  applySetChannelAcl,
+  applySetPolicy,
+} from './rules-channels.ts';
+import { applyAddDevice, applyGenesis, applyJoin, applyLeave, applyRevokeDevice } from './rules-membership.ts';
+import { applyBan, applyDefineRole, applyGrant, applyKick, applyMute, applyRevoke, applyUnban } from './rules-moderation.ts';
+import type { ScanContext } from './scan-context.ts';
+import { Versioned } from './versioned.ts';
+import type { RoomPolicy } from './view.ts';
+
+export const DEFAULT_POLICY: RoomPolicy = { join: 'invite', durability: 'replicated', hubs: [], historyVisible: true, iceServers: [] };
+
+/** Picks the room's genesis: the lowest-id well-formed GENESIS whose room id derives from its fields. */
+const findGenesis = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoPort, roomId?: Uint8Array): Signed<AuthorityEntry> | undefined => {
+  let best: Signed<AuthorityEntry> | undefined;
+  for (const e of entries) {
+    const a = e.body.action;
+    if (a.kind !== 'genesis' || e.body.prev.length !== 0 || e.body.lamport !== 0) continue;
+    if (!equals(roomIdOf(e.body.account, a.name, a.nonce, crypto), e.body.room)) continue;
+    if (roomId !== undefined && !equals(e.body.room, roomId)) continue;
+    if (best === undefined || compare(e.id, best.id) < 0) best = e;
+  }
+  return best;
+};
+
+export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoPort, roomId?: Uint8Array): RoomState => {
+  const byId = new Map<string, Signed<AuthorityEntry>>();
+  for (const e of entries) byId.set(toHex(e.id), e);
+  const all = [...byId.values()];
+  const genesis = findGenesis(all, crypto, roomId);
+  const room = genesis?.body.room ?? roomId ?? new Uint8Array(32);
+  const rejected: Rejection[] = [];
+  const pending: Rejection[] = [];
+
+  // 1. Structure.
+  const mine = all.filter((e) => {
+    if (equals(e.body.room, room)) return true;
+    rejected.push({ id: e.id, error: new InvalidFieldError('entry.r', 'entry is for another room') });
+    return false;
+  });
+  const connected = resolveStructure(mine, genesis, rejected, pending);
+
+  // 2. Order.
+  const order: OrderedEntry[] = [...connected.values()]
+    .sort((x, y) => x.body.lamport - y.body.lamport || compare(x.id, y.id))
+    .map((entry, position) => ({ entry, hex: toHex(entry.id), position }));
+  const positions = new Map(order.map((o) => [o.hex, o.position]));
+  const maxSeq = new Map<string, number>();
+  for (const e of mine) {
+    const d = toHex(e.body.signer);
+    maxSeq.set(d, Math.max(maxSeq.get(d) ?? 0, e.body.seq));
+  }
+
+  // 3 + 4. Scan until no entry is newly excluded by a cut-off.
+  const excluded = new Map<number, CutoffError>();
+  for (;;) {
+    const { data, errors } = scan(order, positions, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded, maxSeq);
+    const newly = cutoffViolations(data, order, connected);
+    if (newly.size === 0) {
+      data.rejected = [...rejected, ...errors];
+      data.pending = pending;
+      return new RoomState(data);
+    }
+    for (const [p, err] of newly) excluded.set(p, err);
+  }
+};
+
+/**
+ * Kahn's algorithm over the previous-entry links: an entry is examined once all the entries it names
+ * have been; it is connected if they all are and its Lamport clock is 1 + their maximum. Entries that
+ * name unknown or unconnected entries (or sit on a cycle, which hashes make impossible in practice)
+ * stay pending.
+ */
+const resolveStructure = (
+  mine: readonly Signed<AuthorityEntry>[],
+  genesis: Signed<AuthorityEntry> | undefined,
+  rejected: Rejection[],
+  pending: Rejection[],
+): Map<string, Signed<AuthorityEntry>> => {
+  const connected = new Map<string, Signed<AuthorityEntry>>();
+  const byHex = new Map(mine.map((e) => [toHex(e.id), e]));
+  const waiting = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  const queue: string[] = [];
+  const unresolved = new Map<string, string>();
+  for (const [h, e] of byHex) {
+    let n = 0;
+    for (const p of e.body.prev) {
+      const ph = toHex(p);
+      if (!byHex.has(ph)) {
+        unresolved.set(h, `previous entry ${ph.slice(0, 16)} is unknown`);
+        continue;
+      }
+      n++;
+      const list = children.get(ph) ?? [];
+      list.push(h);
+      children.set(ph, list);
+    }
+    waiting.set(h, n);
+    if (n === 0) queue.push(h);
+  }
+  const done = new Set<string>();
+  while (queue.length > 0) {
+    const h = queue.pop() as string;
+    done.add(h);
+    const e = byHex.get(h) as Signed<AuthorityEntry>;
+    const b = e.body;
+    if (b.prev.length === 0) {
+      if (genesis !== undefined && equals(e.id, genesis.id)) connected.set(h, e);
+      else rejected.push({ id: e.id, error: new InvalidFieldError('entry.p', 'only the genesis has no previous entries') });
+    } else if (unresolved.has(h)) {
+      pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', unresolved.get(h) as string) });
+    } else {
+      let maxL = -1;
+      let broken: string | undefined;
+      for (const p of b.prev) {
+        const pe = connected.get(toHex(p));
+        if (pe === undefined) broken = toHex(p);
+        else maxL = Math.max(maxL, pe.body.lamport);
+      }
+      if (broken !== undefined)
+        pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', `previous entry ${broken.slice(0, 16)} is not connected`) });
+      else if (b.lamport !== maxL + 1) rejected.push({ id: e.id, error: new InvalidFieldError('entry.l', `Lamport must be ${maxL + 1}`) });
+      else connected.set(h, e);
+    }
+    for (const c of children.get(h) ?? []) {
+      const n = (waiting.get(c) as number) - 1;
+      waiting.set(c, n);
+      if (n === 0) queue.push(c);
+    }
+  }
+  for (const [h, e] of byHex) if (!done.has(h)) pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', 'previous entries form a cycle') });
+  return connected;
+};
+
+const freshData = (
+  order: OrderedEntry[],
+  positions: Map<string, number>,
+  room: Uint8Array,
+  creator: Uint8Array,
+  maxSeq: Map<string, number>,
+): RoomStateData => ({
+  roomId: room,
+  creator,
+  order,
+  positions,
+  valid: new Array<boolean>(order.length).fill(false),
+  rejected: [],
+  pending: [],
+  members: new Map(),
+  banned: new Map(),
+  roles: new Map(),
+  channels: new Map(),
+  epochs: new Map(),
+  policy: new Versioned<RoomPolicy>(DEFAULT_POLICY),
+  devices: new Map(),
+  cutoffs: new Map(),
+  deletions: new Map(),
+  pins: new Map(),
+  purges: [],
+  accounts: new Map([[toHex(creator), creator]]),
+  maxSeq,
+});
+
+const scan = (
+  order: OrderedEntry[],
+  positions: Map<string, number>,
+  room: Uint8Array,
+  creator: Uint8Array,
+  crypto: CryptoPort,
+  excluded: Map<number, CutoffError>,
+  maxSeq: Map<string, number>,
+): { data: RoomStateData; errors: Rejection[] } => {
+  const data = freshData(order, positions, room, creator, maxSeq);
+  const state = new RoomState(data);
+  const ctx: ScanContext = { data, state, crypto, inviteUses: new Map(), revokedInvites: new Map(), channelsEver: new Set(), cutoffEntries: [] };
+  const errors: Rejection[] = [];
+  const usedSeq = new Set<string>();
+  for (const role of STATIC_ROLES) {
+    const v = new Versioned(role);
+    data.roles.set(role.id, v);
+  }
+  for (const o of order) {
+    const cut = excluded.get(o.position);
+    if (cut !== undefined) {
+      errors.push({ id: o.entry.id, error: cut });
+      continue;
+    }
+    try {
+      const seqKey = `${toHex(o.entry.body.signer)}:${o.entry.body.seq}`;
+      if (usedSeq.has(seqKey)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
+      applyEntry(ctx, o);
+      usedSeq.add(seqKey);
+      data.valid[o.position] = true;
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      errors.push({ id: o.entry.id, error: err });
+    }
+  }
+  // Materialise cut-off records per covered device.
+  for (const c of ctx.cutoffEntries) {
+    const covered =
+      c.device !== undefined
+        ? [c.device]
+        : [c.account as Uint8Array, ...[...data.devices.values()].filter((d) => equals(d.account, c.account as Uint8Array)).map((d) => d.device)];
+    for (const dev of covered) {
+      const rows = new Map<string, number>();
+      for (const r of c.rows) if (equals(r.device, dev)) rows.set(toHex(r.stream), r.seq);
+      const rec: CutoffRecord = { entryId: c.entryId, kind: c.kind, position: c.position, scope: c.scope, rows };
+      const h = toHex(dev);
+      const list = data.cutoffs.get(h) ?? [];
+      list.push(rec);
+      data.cutoffs.set(h, list);
+    }
+  }
+  return { data, errors };
+};
+
+const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
+  const e = o.entry.body;
+  const a = e.action;
+  const before = o.position - 1;
+  if (a.kind === 'genesis') {
+    applyGenesis(ctx, o, a);
+    return;
+  }
+  if (!ctx.data.valid[0]) throw new UnauthorizedError('entry', 'the room has no valid genesis');
+  if (ctx.data.banned.get(toHex(e.account))?.at(before) === true) throw new UnauthorizedError('entry.u', 'account is banned');
+  const introducesSigner = (a.kind === 'join' || a.kind === 'add_device') && a.cert !== undefined;
+  if (!equals(e.signer, e.account)) {
+    const dev = ctx.data.devices.get(toHex(e.signer));
+    if (dev === undefined) {
+      if (!introducesSigner) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account in this room');
+    } else {
+      if (!equals(dev.account, e.account)) throw new UnauthorizedError('entry.a', 'device belongs to another account');
+      if (dev.revokedAt !== undefined && dev.revokedAt <= before) throw new UnauthorizedError('entry.a', 'device is revoked');
+    }
+  }
+  switch (a.kind) {
+    case 'join':
+      applyJoin(ctx, o, a, before);
+      break;
+    case 'leave':
+      applyLeave(ctx, o, before);
+      break;
+    case 'add_device':
+      applyAddDevice(ctx, o, a, before);
+      break;
+    case 'revoke_device':
+      applyRevokeDevice(ctx, o, a, before);
+      break;
+    case 'define_role':
+      applyDefineRole(ctx, o, a, before);
+      break;
+    case 'grant':
+      applyGrant(ctx, o, a, before);
+      break;
+    case 'revoke':
+      applyRevoke(ctx, o, a, before);
+      break;
+    case 'ban':
+      applyBan(ctx, o, a, before);
+      break;
+    case 'unban':
+      applyUnban(ctx, o, a, before);
+      break;
+    case 'kick':
+      applyKick(ctx, o, a, before);
+      break;
+    case 'mute':
+    case 'unmute':
+      applyMute(ctx, o, a, before);
+      break;
+    case 'set_policy':
+      applySetPolicy(ctx, o, a, before);
+      break;
+    case 'create_channel':
+      applyCreateChannel(ctx, o, a, before);
+      break;
+    case 'edit_channel':
+      applyEditChannel(ctx, o, a, before);
+      break;
+    case 'delete_channel':
+      applyDeleteChannel(ctx, o, a, before);
+      break;
+    case 'set_channel_acl':
+      applySetChannelAcl(ctx, o, a, before);
+      break;
+    case 'delete_message':
+      applyDeleteMessage(ctx, o, a, before);
+      break;
+    case 'pin':
+      applyPin(ctx, o, a, before);
+      break;
+    case 'revoke_invite':
+      applyRevokeInvite(ctx, o, a, before);
+      break;
+    case 'rotate':
+      applyRotate(ctx, o, a, before);
+      break;
+  }
+  // An entry that introduced its own signer must have made it a device of the account.
+  if (!equals(e.signer, e.account)) {
+    const dev = ctx.data.devices.get(toHex(e.signer));
+    if (dev === undefined || !equals(dev.account, e.account)) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account');
+  }
+};
+
+/** Valid entries that sort before a cut-off entry covering their device, above its authority-stream cut-off. */
+const cutoffViolations = (data: RoomStateData, order: OrderedEntry[], connected: Map<string, Signed<AuthorityEntry>>): Map<number, CutoffError> => {
+  const out = new Map<number, CutoffError>();
+  if (data.cutoffs.size === 0) return out;
+  for (const o of order) {
+    if (!data.valid[o.position]) continue;
+    const records = data.cutoffs.get(toHex(o.entry.body.signer));
+    if (records === undefined) continue;
+    for (const r of records) {
+      if (o.position >= r.position) continue;
+      if (r.scope.type === 'channels' || r.scope.type === 'channel') continue;
+      const cutoff = r.rows.get('') ?? 0;
+      if (o.entry.body.seq <= cutoff) continue;
+      const issuer = order[r.position]?.entry;
+      if (issuer !== undefined && isAncestor(o.entry, issuer, connected)) continue;
+      out.set(o.position, new CutoffError('entry.s', `seq ${o.entry.body.seq} is above the ${r.kind} cut-off ${cutoff}`));
+      break;
+    }
+  }
+  return out;
+};
+
+const isAncestor = (a: Signed<AuthorityEntry>, of: Signed<AuthorityEntry>, connected: Map<string, Signed<AuthorityEntry>>): boolean => {
+  const target = toHex(a.id);
+  const seen = new Set<string>();
+  const stack = [...of.body.prev];
+  while (stack.length > 0) {
+    const h = toHex(stack.pop() as Uint8Array);
+    if (h === target) return true;
+    if (seen.has(h)) continue;
+    seen.add(h);
+    const e = connected.get(h);
+    if (e !== undefined && e.body.lamport > a.body.lamport) stack.push(...e.body.prev);
+  }
+  return false;
+};

@@ -1,0 +1,299 @@
+/**
+ * RoomState: the result of replaying an authority log, queryable at any position of the total order
+ * (see view.ts). Built by replay.ts; everything here is read-only lookups over versioned registers.
+ */
+import { compare, toHex } from '../bytes.ts';
+import type { Signed } from '../codec/signed.ts';
+import type { ProtocolError } from '../errors.ts';
+import { CAP, OWNER_RANK, ROLE_MEMBER, type RoleDef } from './capabilities.ts';
+import type { AuthorityEntry } from './entry.ts';
+import type { Versioned } from './versioned.ts';
+import type { AuthorityView, ChannelInfo, CutoffHit, DeviceInfo, MemberInfo, ModeratorDeletion, RoomPolicy, StreamId } from './view.ts';
+
+export interface MemberRecord {
+  readonly roles: readonly string[];
+  readonly muted: boolean;
+  readonly pending: boolean;
+}
+
+export interface DeviceRecord {
+  readonly device: Uint8Array;
+  readonly account: Uint8Array;
+  readonly boxKey: Uint8Array;
+  /** Position of the entry that introduced it. */
+  readonly addedAt: number;
+  revokedAt: number | undefined;
+}
+
+/** Scope of a cut-off: which of the target's streams it covers. */
+export type CutoffScope = { type: 'all' } | { type: 'authority' } | { type: 'channels' } | { type: 'channel'; channel: string };
+
+export interface CutoffRecord {
+  readonly entryId: Uint8Array;
+  readonly kind: string;
+  readonly position: number;
+  readonly scope: CutoffScope;
+  /** stream hex ('' = authority) -> highest seq the issuer had seen; absent rows mean 0. */
+  readonly rows: ReadonlyMap<string, number>;
+}
+
+export interface Rejection {
+  readonly id: Uint8Array;
+  readonly error: ProtocolError;
+}
+
+export interface OrderedEntry {
+  readonly entry: Signed<AuthorityEntry>;
+  readonly hex: string;
+  readonly position: number;
+}
+
+export interface RoomStateData {
+  roomId: Uint8Array;
+  creator: Uint8Array;
+  order: OrderedEntry[];
+  positions: Map<string, number>;
+  valid: boolean[];
+  rejected: Rejection[];
+  pending: Rejection[];
+  members: Map<string, Versioned<MemberRecord | undefined>>;
+  banned: Map<string, Versioned<boolean>>;
+  roles: Map<string, Versioned<RoleDef | undefined>>;
+  channels: Map<string, Versioned<ChannelInfo | undefined>>;
+  epochs: Map<string, { entryId: Uint8Array; position: number }[]>;
+  policy: Versioned<RoomPolicy>;
+  devices: Map<string, DeviceRecord>;
+  /** device hex -> cut-off records that cover it. */
+  cutoffs: Map<string, CutoffRecord[]>;
+  deletions: Map<string, ModeratorDeletion[]>;
+  pins: Map<string, Map<string, { message: Uint8Array; pinned: boolean }>>;
+  purges: { account: Uint8Array; by: Uint8Array; entryId: Uint8Array; position: number }[];
+  accounts: Map<string, Uint8Array>;
+  /** Highest authority-stream seq seen per device, over every known entry. */
+  maxSeq: Map<string, number>;
+}
+
+export class RoomState implements AuthorityView {
+  readonly roomId: Uint8Array;
+  readonly creator: Uint8Array;
+  private readonly d: RoomStateData;
+  private readonly creatorHex: string;
+
+  constructor(data: RoomStateData) {
+    this.d = data;
+    this.roomId = data.roomId;
+    this.creator = data.creator;
+    this.creatorHex = toHex(data.creator);
+  }
+
+  /** Every entry in total order, valid or not (positions index this array). */
+  get entries(): readonly OrderedEntry[] {
+    return this.d.order;
+  }
+  get length(): number {
+    return this.d.order.length;
+  }
+  /** Entries that failed a rule, with the typed reason. */
+  get rejected(): readonly Rejection[] {
+    return this.d.rejected;
+  }
+  /** Entries waiting for a previous entry that is not known yet. */
+  get pending(): readonly Rejection[] {
+    return this.d.pending;
+  }
+  isValid(position: number): boolean {
+    return this.d.valid[position] === true;
+  }
+  /** Valid entries in order. */
+  validEntries(): Signed<AuthorityEntry>[] {
+    return this.d.order.filter((o) => this.d.valid[o.position]).map((o) => o.entry);
+  }
+
+  positionOf(entryId: Uint8Array): number | undefined {
+    return this.d.positions.get(toHex(entryId));
+  }
+  lamportOf(entryId: Uint8Array): number | undefined {
+    const p = this.positionOf(entryId);
+    return p === undefined ? undefined : this.d.order[p]?.entry.body.lamport;
+  }
+
+  heads(): Uint8Array[] {
+    const referenced = new Set<string>();
+    for (const o of this.d.order) if (this.d.valid[o.position]) for (const p of o.entry.body.prev) referenced.add(toHex(p));
+    return this.d.order
+      .filter((o) => this.d.valid[o.position] && !referenced.has(o.hex))
+      .map((o) => o.entry.id)
+      .sort(compare);
+  }
+
+  /** The next authority-stream sequence number for `device`. */
+  nextSeq(device: Uint8Array): number {
+    return (this.d.maxSeq.get(toHex(device)) ?? 0) + 1;
+  }
+  /** Highest authority-stream seq of `device` among known entries (0 if none): the authority row of a cut-off. */
+  highestSeq(device: Uint8Array): number {
+    return this.d.maxSeq.get(toHex(device)) ?? 0;
+  }
+
+  deviceInfo(device: Uint8Array): DeviceInfo | undefined {
+    const r = this.d.devices.get(toHex(device));
+    return r === undefined ? undefined : { device: r.device, account: r.account, boxKey: r.boxKey, revoked: r.revokedAt !== undefined };
+  }
+  /** Devices certified for `account`, in the order they were added. */
+  devicesOf(account: Uint8Array): DeviceRecord[] {
+    const a = toHex(account);
+    return [...this.d.devices.values()].filter((r) => toHex(r.account) === a);
+  }
+
+  private member(a: string, pos: number): MemberRecord | undefined {
+    return this.d.members.get(a)?.at(pos);
+  }
+  private isBanned(a: string, pos: number): boolean {
+    return this.d.banned.get(a)?.at(pos) === true;
+  }
+  private role(id: string, pos: number): RoleDef | undefined {
+    return this.d.roles.get(id)?.at(pos);
+  }
+
+  /** Capability bits of `account` at `pos`, before channel ACLs. */
+  capsOf(account: Uint8Array, pos: number): number {
+    const a = toHex(account);
+    if (a === this.creatorHex) return 0xffffffff;
+    if (this.isBanned(a, pos)) return 0;
+    const m = this.member(a, pos);
+    if (m === undefined || m.pending) return 0;
+    let caps = this.role(ROLE_MEMBER, pos)?.caps ?? 0;
+    for (const r of m.roles) caps |= this.role(r, pos)?.caps ?? 0;
+    if (m.muted) caps &= ~CAP.SEND;
+    return caps;
+  }
+
+  isMember(account: Uint8Array, pos: number): boolean {
+    const a = toHex(account);
+    if (a === this.creatorHex) return true;
+    const m = this.member(a, pos);
+    return m !== undefined && !this.isBanned(a, pos);
+  }
+
+  can(account: Uint8Array, cap: number, channel: Uint8Array | undefined, pos: number): boolean {
+    if ((this.capsOf(account, pos) & cap) !== cap) return false;
+    if (channel === undefined || (cap & (CAP.READ | CAP.SEND)) === 0) return true;
+    const ch = this.d.channels.get(toHex(channel))?.at(pos);
+    if (ch === undefined) return false;
+    if (ch.acl === undefined || toHex(account) === this.creatorHex) return true;
+    const m = this.member(toHex(account), pos);
+    const roles = new Set([ROLE_MEMBER, ...(m?.roles ?? [])]);
+    const listed = ch.acl.accounts.some((x) => compare(x, account) === 0);
+    const allowed = (list: readonly string[]): boolean => listed || list.some((r) => roles.has(r));
+    if ((cap & CAP.READ) !== 0 && !allowed(ch.acl.read)) return false;
+    if ((cap & CAP.SEND) !== 0 && !allowed(ch.acl.send)) return false;
+    return true;
+  }
+
+  rankOf(account: Uint8Array, pos: number): number {
+    const a = toHex(account);
+    if (a === this.creatorHex) return OWNER_RANK;
+    const m = this.member(a, pos);
+    if (m === undefined || this.isBanned(a, pos)) return 0;
+    let rank = 0;
+    for (const r of m.roles) rank = Math.max(rank, this.role(r, pos)?.rank ?? 0);
+    return rank;
+  }
+
+  cutoffViolation(device: Uint8Array, stream: StreamId, seq: number, pos: number): CutoffHit | undefined {
+    const records = this.d.cutoffs.get(toHex(device));
+    if (records === undefined) return undefined;
+    const s = toHex(stream);
+    for (const r of records) {
+      if (pos >= r.position) continue;
+      if (!scopeCovers(r.scope, s)) continue;
+      const cutoff = r.rows.get(s) ?? 0;
+      if (seq > cutoff) return { entryId: r.entryId, kind: r.kind, cutoff };
+    }
+    return undefined;
+  }
+
+  channelAt(channel: Uint8Array, pos: number): ChannelInfo | undefined {
+    return this.d.channels.get(toHex(channel))?.at(pos);
+  }
+  epochAt(channel: Uint8Array, pos: number): number {
+    const list = this.d.epochs.get(toHex(channel));
+    if (list === undefined || list.length === 0 || (list[0]?.position ?? 0) > pos) return 0;
+    let e = 0;
+    for (let i = 0; i < list.length; i++) if ((list[i]?.position ?? Number.POSITIVE_INFINITY) <= pos) e = i;
+    return e;
+  }
+  epochTrigger(channel: Uint8Array, epoch: number): { entryId: Uint8Array; position: number } | undefined {
+    return this.d.epochs.get(toHex(channel))?.[epoch];
+  }
+
+  readersAt(channel: Uint8Array, pos: number): DeviceInfo[] {
+    const out: DeviceInfo[] = [];
+    for (const r of this.d.devices.values()) {
+      if (r.addedAt > pos || (r.revokedAt !== undefined && r.revokedAt <= pos)) continue;
+      if (!this.can(r.account, CAP.READ, channel, pos)) continue;
+      out.push({ device: r.device, account: r.account, boxKey: r.boxKey, revoked: false });
+    }
+    return out.sort((x, y) => compare(x.device, y.device));
+  }
+
+  policy(): RoomPolicy {
+    return this.d.policy.latest;
+  }
+  roles(): RoleDef[] {
+    return [...this.d.roles.values()].map((v) => v.latest).filter((r): r is RoleDef => r !== undefined);
+  }
+  members(): MemberInfo[] {
+    const out: MemberInfo[] = [];
+    const last = this.length - 1;
+    for (const [a, v] of this.d.members) {
+      const m = v.latest;
+      if (m === undefined || this.isBanned(a, last)) continue;
+      const account = this.d.accounts.get(a) as Uint8Array;
+      out.push({
+        account,
+        roles: m.roles,
+        muted: m.muted,
+        pending: m.pending,
+        devices: this.devicesOf(account).map((r) => this.deviceInfo(r.device) as DeviceInfo),
+      });
+    }
+    return out.sort((x, y) => compare(x.account, y.account));
+  }
+  banned(): Uint8Array[] {
+    return [...this.d.banned.entries()]
+      .filter(([, v]) => v.latest)
+      .map(([a]) => this.d.accounts.get(a) as Uint8Array)
+      .sort(compare);
+  }
+  channels(): ChannelInfo[] {
+    return [...this.d.channels.values()].map((v) => v.latest).filter((c): c is ChannelInfo => c !== undefined);
+  }
+  moderatorDeletions(channel: Uint8Array): ModeratorDeletion[] {
+    return this.d.deletions.get(toHex(channel)) ?? [];
+  }
+  purges(): { account: Uint8Array; by: Uint8Array; entryId: Uint8Array; position: number }[] {
+    return this.d.purges;
+  }
+  pins(channel: Uint8Array): Uint8Array[] {
+    const m = this.d.pins.get(toHex(channel));
+    if (m === undefined) return [];
+    return [...m.values()]
+      .filter((p) => p.pinned)
+      .map((p) => p.message)
+      .sort(compare);
+  }
+}
+
+const scopeCovers = (scope: CutoffScope, stream: string): boolean => {
+  switch (scope.type) {
+    case 'all':
+      return true;
+    case 'authority':
+      return stream === '';
+    case 'channels':
+      return stream !== '';
+    case 'channel':
+      return stream === scope.channel;
+  }
+};
