@@ -89,3 +89,17 @@ export const decodeVarint = (b: Uint8Array, offset: number, field: string, max: 
   }
   throw new DecodeError(field, 'varint too long');
 };
+
+const hexCache = new WeakMap<Uint8Array, string>();
+/**
+ * toHex memoised by array identity, for map keys on hot paths (replay looks the same keys up many
+ * times). Only for arrays that are never mutated afterwards, like decoded object fields.
+ */
+export const hexOf = (b: Uint8Array): string => {
+  let s = hexCache.get(b);
+  if (s === undefined) {
+    s = toHex(b);
+    hexCache.set(b, s);
+  }
+  return s;
+};

@@ -10,10 +10,10 @@
  *  3. Forward scan: each entry is checked against the state after all earlier valid entries
  *     (signer certified and not revoked, not banned, capability, rank, kind rules) and applied.
  *  4. Cut-offs: an entry by device d with authority seq s sorted before a valid BAN / KICK / REVOKE /
- *     REVOKE_DEVICE R covering d, with s above R's cut-off for d, is invalid unless it is an ancestor
- *     of R. Such entries are excluded and the scan repeats (exclusions only grow, so this ends).
+ *     REVOKE_DEVICE R covering d, with s above R's cut-off for d, is invalid. Such entries are
+ *     excluded and the scan repeats (exclusions only grow, so this ends).
  */
-import { compare, equals, toHex } from '../bytes.ts';
+import { compare, equals, hexOf } from '../bytes.ts';
 import type { Signed } from '../codec/signed.ts';
 import type { CryptoPort } from '../crypto/port.ts';
 import { CutoffError, InvalidFieldError, ProtocolError, UnauthorizedError, UnknownReferenceError } from '../errors.ts';
@@ -55,7 +55,7 @@ const findGenesis = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoP
 
 export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoPort, roomId?: Uint8Array): RoomState => {
   const byId = new Map<string, Signed<AuthorityEntry>>();
-  for (const e of entries) byId.set(toHex(e.id), e);
+  for (const e of entries) byId.set(hexOf(e.id), e);
   const all = [...byId.values()];
   const genesis = findGenesis(all, crypto, roomId);
   const room = genesis?.body.room ?? roomId ?? new Uint8Array(32);
@@ -71,13 +71,13 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
   const connected = resolveStructure(mine, genesis, rejected, pending);
 
   // 2. Order.
-  const order: OrderedEntry[] = [...connected.values()]
+  const order: OrderedEntry[] = connected
     .sort((x, y) => x.body.lamport - y.body.lamport || compare(x.id, y.id))
-    .map((entry, position) => ({ entry, hex: toHex(entry.id), position }));
+    .map((entry, position) => ({ entry, hex: hexOf(entry.id), position }));
   const positions = new Map(order.map((o) => [o.hex, o.position]));
   const maxSeq = new Map<string, number>();
   for (const e of mine) {
-    const d = toHex(e.body.signer);
+    const d = hexOf(e.body.signer);
     maxSeq.set(d, Math.max(maxSeq.get(d) ?? 0, e.body.seq));
   }
 
@@ -85,7 +85,7 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
   const excluded = new Map<number, CutoffError>();
   for (;;) {
     const { data, errors } = scan(order, positions, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded, maxSeq);
-    const newly = cutoffViolations(data, order, connected);
+    const newly = cutoffViolations(data, order);
     if (newly.size === 0) {
       data.rejected = [...rejected, ...errors];
       data.pending = pending;
@@ -106,60 +106,96 @@ const resolveStructure = (
   genesis: Signed<AuthorityEntry> | undefined,
   rejected: Rejection[],
   pending: Rejection[],
-): Map<string, Signed<AuthorityEntry>> => {
-  const connected = new Map<string, Signed<AuthorityEntry>>();
-  const byHex = new Map(mine.map((e) => [toHex(e.id), e]));
-  const waiting = new Map<string, number>();
-  const children = new Map<string, string[]>();
-  const queue: string[] = [];
-  const unresolved = new Map<string, string>();
-  for (const [h, e] of byHex) {
-    let n = 0;
-    for (const p of e.body.prev) {
-      const ph = toHex(p);
-      if (!byHex.has(ph)) {
-        unresolved.set(h, `previous entry ${ph.slice(0, 16)} is unknown`);
-        continue;
+): Signed<AuthorityEntry>[] => {
+  const n = mine.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(hexOf((mine[i] as Signed<AuthorityEntry>).id), i);
+  // prevIdx[i]: indices of i's previous entries; -1 marks an unknown one.
+  const prevIdx: Int32Array[] = new Array(n);
+  const waiting = new Int32Array(n);
+  const childStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const prev = (mine[i] as Signed<AuthorityEntry>).body.prev;
+    const idx = new Int32Array(prev.length);
+    for (let j = 0; j < prev.length; j++) {
+      const k = index.get(hexOf(prev[j] as Uint8Array));
+      idx[j] = k ?? -1;
+      if (k !== undefined) {
+        waiting[i] = (waiting[i] as number) + 1;
+        childStart[k + 1] = (childStart[k + 1] as number) + 1;
       }
-      n++;
-      const list = children.get(ph) ?? [];
-      list.push(h);
-      children.set(ph, list);
     }
-    waiting.set(h, n);
-    if (n === 0) queue.push(h);
+    prevIdx[i] = idx;
   }
-  const done = new Set<string>();
+  // Children lists in one flat array (counting sort by parent).
+  for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
+  const fill = childStart.slice(0, n);
+  const children = new Int32Array(childStart[n] as number);
+  for (let i = 0; i < n; i++) {
+    for (const k of prevIdx[i] as Int32Array) {
+      if (k < 0) continue;
+      const at = fill[k] as number;
+      children[at] = i;
+      fill[k] = at + 1;
+    }
+  }
+
+  const state = new Int8Array(n); // 0 unseen, 1 connected, 2 rejected/pending
+  const queue: number[] = [];
+  for (let i = 0; i < n; i++) if (waiting[i] === 0) queue.push(i);
+  let done = 0;
+  const connected: Signed<AuthorityEntry>[] = [];
   while (queue.length > 0) {
-    const h = queue.pop() as string;
-    done.add(h);
-    const e = byHex.get(h) as Signed<AuthorityEntry>;
+    const i = queue.pop() as number;
+    done++;
+    const e = mine[i] as Signed<AuthorityEntry>;
     const b = e.body;
-    if (b.prev.length === 0) {
-      if (genesis !== undefined && equals(e.id, genesis.id)) connected.set(h, e);
-      else rejected.push({ id: e.id, error: new InvalidFieldError('entry.p', 'only the genesis has no previous entries') });
-    } else if (unresolved.has(h)) {
-      pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', unresolved.get(h) as string) });
+    const idx = prevIdx[i] as Int32Array;
+    if (idx.length === 0) {
+      if (genesis !== undefined && e === genesis) {
+        state[i] = 1;
+        connected.push(e);
+      } else {
+        state[i] = 2;
+        rejected.push({ id: e.id, error: new InvalidFieldError('entry.p', 'only the genesis has no previous entries') });
+      }
     } else {
       let maxL = -1;
-      let broken: string | undefined;
-      for (const p of b.prev) {
-        const pe = connected.get(toHex(p));
-        if (pe === undefined) broken = toHex(p);
-        else maxL = Math.max(maxL, pe.body.lamport);
+      let problem: string | undefined;
+      for (let j = 0; j < idx.length; j++) {
+        const k = idx[j] as number;
+        if (k < 0) {
+          problem = `previous entry ${hexOf(b.prev[j] as Uint8Array).slice(0, 16)} is unknown`;
+          break;
+        }
+        if (state[k] !== 1) {
+          problem = `previous entry ${hexOf(b.prev[j] as Uint8Array).slice(0, 16)} is not connected`;
+          break;
+        }
+        const l = (mine[k] as Signed<AuthorityEntry>).body.lamport;
+        if (l > maxL) maxL = l;
       }
-      if (broken !== undefined)
-        pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', `previous entry ${broken.slice(0, 16)} is not connected`) });
+      state[i] = 2;
+      if (problem !== undefined) pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', problem) });
       else if (b.lamport !== maxL + 1) rejected.push({ id: e.id, error: new InvalidFieldError('entry.l', `Lamport must be ${maxL + 1}`) });
-      else connected.set(h, e);
+      else {
+        state[i] = 1;
+        connected.push(e);
+      }
     }
-    for (const c of children.get(h) ?? []) {
-      const n = (waiting.get(c) as number) - 1;
-      waiting.set(c, n);
-      if (n === 0) queue.push(c);
+    for (let c = childStart[i] as number; c < (childStart[i + 1] as number); c++) {
+      const ch = children[c] as number;
+      const left = (waiting[ch] as number) - 1;
+      waiting[ch] = left;
+      if (left === 0) queue.push(ch);
     }
   }
-  for (const [h, e] of byHex) if (!done.has(h)) pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', 'previous entries form a cycle') });
+  if (done < n) {
+    for (let i = 0; i < n; i++) {
+      if (state[i] === 0)
+        pending.push({ id: (mine[i] as Signed<AuthorityEntry>).id, error: new UnknownReferenceError('entry.p', 'previous entries form a cycle') });
+    }
+  }
   return connected;
 };
 
@@ -188,7 +224,7 @@ const freshData = (
   deletions: new Map(),
   pins: new Map(),
   purges: [],
-  accounts: new Map([[toHex(creator), creator]]),
+  accounts: new Map([[hexOf(creator), creator]]),
   maxSeq,
 });
 
@@ -217,7 +253,7 @@ const scan = (
       continue;
     }
     try {
-      const seqKey = `${toHex(o.entry.body.signer)}:${o.entry.body.seq}`;
+      const seqKey = `${hexOf(o.entry.body.signer)}:${o.entry.body.seq}`;
       if (usedSeq.has(seqKey)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
       applyEntry(ctx, o);
       usedSeq.add(seqKey);
@@ -235,9 +271,9 @@ const scan = (
         : [c.account as Uint8Array, ...[...data.devices.values()].filter((d) => equals(d.account, c.account as Uint8Array)).map((d) => d.device)];
     for (const dev of covered) {
       const rows = new Map<string, number>();
-      for (const r of c.rows) if (equals(r.device, dev)) rows.set(toHex(r.stream), r.seq);
+      for (const r of c.rows) if (equals(r.device, dev)) rows.set(hexOf(r.stream), r.seq);
       const rec: CutoffRecord = { entryId: c.entryId, kind: c.kind, position: c.position, scope: c.scope, rows };
-      const h = toHex(dev);
+      const h = hexOf(dev);
       const list = data.cutoffs.get(h) ?? [];
       list.push(rec);
       data.cutoffs.set(h, list);
@@ -255,10 +291,10 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
     return;
   }
   if (!ctx.data.valid[0]) throw new UnauthorizedError('entry', 'the room has no valid genesis');
-  if (ctx.data.banned.get(toHex(e.account))?.at(before) === true) throw new UnauthorizedError('entry.u', 'account is banned');
+  if (ctx.data.banned.get(hexOf(e.account))?.at(before) === true) throw new UnauthorizedError('entry.u', 'account is banned');
   const introducesSigner = (a.kind === 'join' || a.kind === 'add_device') && a.cert !== undefined;
   if (!equals(e.signer, e.account)) {
-    const dev = ctx.data.devices.get(toHex(e.signer));
+    const dev = ctx.data.devices.get(hexOf(e.signer));
     if (dev === undefined) {
       if (!introducesSigner) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account in this room');
     } else {
@@ -331,44 +367,31 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
   }
   // An entry that introduced its own signer must have made it a device of the account.
   if (!equals(e.signer, e.account)) {
-    const dev = ctx.data.devices.get(toHex(e.signer));
+    const dev = ctx.data.devices.get(hexOf(e.signer));
     if (dev === undefined || !equals(dev.account, e.account)) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account');
   }
 };
 
-/** Valid entries that sort before a cut-off entry covering their device, above its authority-stream cut-off. */
-const cutoffViolations = (data: RoomStateData, order: OrderedEntry[], connected: Map<string, Signed<AuthorityEntry>>): Map<number, CutoffError> => {
+/**
+ * Valid entries that sort before a cut-off entry covering their device, above its authority-stream
+ * cut-off. No exemption for the cut-off entry's own ancestors: an honest issuer lists the highest seq
+ * it knows, which covers them all, and checking ancestry would make this pass quadratic.
+ */
+const cutoffViolations = (data: RoomStateData, order: OrderedEntry[]): Map<number, CutoffError> => {
   const out = new Map<number, CutoffError>();
   if (data.cutoffs.size === 0) return out;
   for (const o of order) {
     if (!data.valid[o.position]) continue;
-    const records = data.cutoffs.get(toHex(o.entry.body.signer));
+    const records = data.cutoffs.get(hexOf(o.entry.body.signer));
     if (records === undefined) continue;
     for (const r of records) {
       if (o.position >= r.position) continue;
       if (r.scope.type === 'channels' || r.scope.type === 'channel') continue;
       const cutoff = r.rows.get('') ?? 0;
       if (o.entry.body.seq <= cutoff) continue;
-      const issuer = order[r.position]?.entry;
-      if (issuer !== undefined && isAncestor(o.entry, issuer, connected)) continue;
       out.set(o.position, new CutoffError('entry.s', `seq ${o.entry.body.seq} is above the ${r.kind} cut-off ${cutoff}`));
       break;
     }
   }
   return out;
-};
-
-const isAncestor = (a: Signed<AuthorityEntry>, of: Signed<AuthorityEntry>, connected: Map<string, Signed<AuthorityEntry>>): boolean => {
-  const target = toHex(a.id);
-  const seen = new Set<string>();
-  const stack = [...of.body.prev];
-  while (stack.length > 0) {
-    const h = toHex(stack.pop() as Uint8Array);
-    if (h === target) return true;
-    if (seen.has(h)) continue;
-    seen.add(h);
-    const e = connected.get(h);
-    if (e !== undefined && e.body.lamport > a.body.lamport) stack.push(...e.body.prev);
-  }
-  return false;
 };

@@ -2,7 +2,7 @@
  * RoomState: the result of replaying an authority log, queryable at any position of the total order
  * (see view.ts). Built by replay.ts; everything here is read-only lookups over versioned registers.
  */
-import { compare, toHex } from '../bytes.ts';
+import { compare, hexOf } from '../bytes.ts';
 import type { Signed } from '../codec/signed.ts';
 import type { ProtocolError } from '../errors.ts';
 import { CAP, OWNER_RANK, ROLE_MEMBER, type RoleDef } from './capabilities.ts';
@@ -83,7 +83,7 @@ export class RoomState implements AuthorityView {
     this.d = data;
     this.roomId = data.roomId;
     this.creator = data.creator;
-    this.creatorHex = toHex(data.creator);
+    this.creatorHex = hexOf(data.creator);
   }
 
   /** Every entry in total order, valid or not (positions index this array). */
@@ -110,7 +110,7 @@ export class RoomState implements AuthorityView {
   }
 
   positionOf(entryId: Uint8Array): number | undefined {
-    return this.d.positions.get(toHex(entryId));
+    return this.d.positions.get(hexOf(entryId));
   }
   lamportOf(entryId: Uint8Array): number | undefined {
     const p = this.positionOf(entryId);
@@ -119,7 +119,7 @@ export class RoomState implements AuthorityView {
 
   heads(): Uint8Array[] {
     const referenced = new Set<string>();
-    for (const o of this.d.order) if (this.d.valid[o.position]) for (const p of o.entry.body.prev) referenced.add(toHex(p));
+    for (const o of this.d.order) if (this.d.valid[o.position]) for (const p of o.entry.body.prev) referenced.add(hexOf(p));
     return this.d.order
       .filter((o) => this.d.valid[o.position] && !referenced.has(o.hex))
       .map((o) => o.entry.id)
@@ -128,21 +128,21 @@ export class RoomState implements AuthorityView {
 
   /** The next authority-stream sequence number for `device`. */
   nextSeq(device: Uint8Array): number {
-    return (this.d.maxSeq.get(toHex(device)) ?? 0) + 1;
+    return (this.d.maxSeq.get(hexOf(device)) ?? 0) + 1;
   }
   /** Highest authority-stream seq of `device` among known entries (0 if none): the authority row of a cut-off. */
   highestSeq(device: Uint8Array): number {
-    return this.d.maxSeq.get(toHex(device)) ?? 0;
+    return this.d.maxSeq.get(hexOf(device)) ?? 0;
   }
 
   deviceInfo(device: Uint8Array): DeviceInfo | undefined {
-    const r = this.d.devices.get(toHex(device));
+    const r = this.d.devices.get(hexOf(device));
     return r === undefined ? undefined : { device: r.device, account: r.account, boxKey: r.boxKey, revoked: r.revokedAt !== undefined };
   }
   /** Devices certified for `account`, in the order they were added. */
   devicesOf(account: Uint8Array): DeviceRecord[] {
-    const a = toHex(account);
-    return [...this.d.devices.values()].filter((r) => toHex(r.account) === a);
+    const a = hexOf(account);
+    return [...this.d.devices.values()].filter((r) => hexOf(r.account) === a);
   }
 
   private member(a: string, pos: number): MemberRecord | undefined {
@@ -157,7 +157,7 @@ export class RoomState implements AuthorityView {
 
   /** Capability bits of `account` at `pos`, before channel ACLs. */
   capsOf(account: Uint8Array, pos: number): number {
-    const a = toHex(account);
+    const a = hexOf(account);
     if (a === this.creatorHex) return 0xffffffff;
     if (this.isBanned(a, pos)) return 0;
     const m = this.member(a, pos);
@@ -169,7 +169,7 @@ export class RoomState implements AuthorityView {
   }
 
   isMember(account: Uint8Array, pos: number): boolean {
-    const a = toHex(account);
+    const a = hexOf(account);
     if (a === this.creatorHex) return true;
     const m = this.member(a, pos);
     return m !== undefined && !this.isBanned(a, pos);
@@ -178,10 +178,13 @@ export class RoomState implements AuthorityView {
   can(account: Uint8Array, cap: number, channel: Uint8Array | undefined, pos: number): boolean {
     if ((this.capsOf(account, pos) & cap) !== cap) return false;
     if (channel === undefined || (cap & (CAP.READ | CAP.SEND)) === 0) return true;
-    const ch = this.d.channels.get(toHex(channel))?.at(pos);
-    if (ch === undefined) return false;
-    if (ch.acl === undefined || toHex(account) === this.creatorHex) return true;
-    const m = this.member(toHex(account), pos);
+    const ch = this.d.channels.get(hexOf(channel))?.at(pos);
+    return ch !== undefined && this.aclAllows(ch, account, cap, pos);
+  }
+
+  private aclAllows(ch: ChannelInfo, account: Uint8Array, cap: number, pos: number): boolean {
+    if (ch.acl === undefined || hexOf(account) === this.creatorHex) return true;
+    const m = this.member(hexOf(account), pos);
     const roles = new Set([ROLE_MEMBER, ...(m?.roles ?? [])]);
     const listed = ch.acl.accounts.some((x) => compare(x, account) === 0);
     const allowed = (list: readonly string[]): boolean => listed || list.some((r) => roles.has(r));
@@ -190,8 +193,19 @@ export class RoomState implements AuthorityView {
     return true;
   }
 
+  /** Hex ids of every channel (alive at `pos`) that `account` may read at `pos`. */
+  readableChannels(account: Uint8Array, pos: number): string[] {
+    if ((this.capsOf(account, pos) & CAP.READ) === 0) return [];
+    const out: string[] = [];
+    for (const [h, v] of this.d.channels) {
+      const c = v.at(pos);
+      if (c !== undefined && this.aclAllows(c, account, CAP.READ, pos)) out.push(h);
+    }
+    return out;
+  }
+
   rankOf(account: Uint8Array, pos: number): number {
-    const a = toHex(account);
+    const a = hexOf(account);
     if (a === this.creatorHex) return OWNER_RANK;
     const m = this.member(a, pos);
     if (m === undefined || this.isBanned(a, pos)) return 0;
@@ -201,9 +215,9 @@ export class RoomState implements AuthorityView {
   }
 
   cutoffViolation(device: Uint8Array, stream: StreamId, seq: number, pos: number): CutoffHit | undefined {
-    const records = this.d.cutoffs.get(toHex(device));
+    const records = this.d.cutoffs.get(hexOf(device));
     if (records === undefined) return undefined;
-    const s = toHex(stream);
+    const s = hexOf(stream);
     for (const r of records) {
       if (pos >= r.position) continue;
       if (!scopeCovers(r.scope, s)) continue;
@@ -214,17 +228,17 @@ export class RoomState implements AuthorityView {
   }
 
   channelAt(channel: Uint8Array, pos: number): ChannelInfo | undefined {
-    return this.d.channels.get(toHex(channel))?.at(pos);
+    return this.d.channels.get(hexOf(channel))?.at(pos);
   }
   epochAt(channel: Uint8Array, pos: number): number {
-    const list = this.d.epochs.get(toHex(channel));
+    const list = this.d.epochs.get(hexOf(channel));
     if (list === undefined || list.length === 0 || (list[0]?.position ?? 0) > pos) return 0;
     let e = 0;
     for (let i = 0; i < list.length; i++) if ((list[i]?.position ?? Number.POSITIVE_INFINITY) <= pos) e = i;
     return e;
   }
   epochTrigger(channel: Uint8Array, epoch: number): { entryId: Uint8Array; position: number } | undefined {
-    return this.d.epochs.get(toHex(channel))?.[epoch];
+    return this.d.epochs.get(hexOf(channel))?.[epoch];
   }
 
   readersAt(channel: Uint8Array, pos: number): DeviceInfo[] {
@@ -270,13 +284,13 @@ export class RoomState implements AuthorityView {
     return [...this.d.channels.values()].map((v) => v.latest).filter((c): c is ChannelInfo => c !== undefined);
   }
   moderatorDeletions(channel: Uint8Array): ModeratorDeletion[] {
-    return this.d.deletions.get(toHex(channel)) ?? [];
+    return this.d.deletions.get(hexOf(channel)) ?? [];
   }
   purges(): { account: Uint8Array; by: Uint8Array; entryId: Uint8Array; position: number }[] {
     return this.d.purges;
   }
   pins(channel: Uint8Array): Uint8Array[] {
-    const m = this.d.pins.get(toHex(channel));
+    const m = this.d.pins.get(hexOf(channel));
     if (m === undefined) return [];
     return [...m.values()]
       .filter((p) => p.pinned)

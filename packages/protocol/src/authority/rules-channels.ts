@@ -2,7 +2,7 @@
  * Rules for room settings and channels: SET_POLICY, CREATE/EDIT/DELETE_CHANNEL, SET_CHANNEL_ACL,
  * DELETE_MESSAGE, PIN, REVOKE_INVITE, ROTATE.
  */
-import { equals, toHex } from '../bytes.ts';
+import { equals, hexOf } from '../bytes.ts';
 import { LimitError, UnauthorizedError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { CAP } from './capabilities.ts';
@@ -19,7 +19,7 @@ const need = (ctx: ScanContext, o: OrderedEntry, cap: number, before: number, ru
 };
 
 const existing = (ctx: ScanContext, channel: Uint8Array, before: number, rule: string): { v: Versioned<ChannelInfo | undefined>; c: ChannelInfo } => {
-  const v = ctx.data.channels.get(toHex(channel));
+  const v = ctx.data.channels.get(hexOf(channel));
   const c = v?.at(before);
   if (v === undefined || c === undefined) throw new UnauthorizedError(rule, 'no such channel');
   return { v, c };
@@ -32,7 +32,7 @@ export const applySetPolicy = (ctx: ScanContext, o: OrderedEntry, a: Of<'set_pol
 
 export const applyCreateChannel = (ctx: ScanContext, o: OrderedEntry, a: Of<'create_channel'>, before: number): void => {
   need(ctx, o, CAP.MANAGE_CHANNELS, before, 'create_channel');
-  const h = toHex(a.channel);
+  const h = hexOf(a.channel);
   if (ctx.channelsEver.has(h)) throw new UnauthorizedError('create_channel', 'channel id already used');
   if (ctx.channelsEver.size >= LIMITS.maxChannels) throw new LimitError('create_channel', LIMITS.maxChannels, ctx.channelsEver.size + 1);
   ctx.channelsEver.add(h);
@@ -70,7 +70,7 @@ export const applySetChannelAcl = (ctx: ScanContext, o: OrderedEntry, a: Of<'set
         entryId: o.entry.id,
         kind: 'set_channel_acl',
         position: o.position,
-        scope: { type: 'channel', channel: toHex(a.channel) },
+        scope: { type: 'channel', channel: hexOf(a.channel) },
         rows: a.cutoffs,
         account: acc,
       });
@@ -88,7 +88,7 @@ export const applyDeleteMessage = (ctx: ScanContext, o: OrderedEntry, a: Of<'del
       throw new UnauthorizedError('delete_message.rank', 'cannot delete messages of an equal or higher rank');
     }
   }
-  const h = toHex(a.channel);
+  const h = hexOf(a.channel);
   const list = ctx.data.deletions.get(h) ?? [];
   list.push({ message: a.message, author: a.author, by: actor, entryId: o.entry.id, reason: 'delete' });
   ctx.data.deletions.set(h, list);
@@ -97,9 +97,9 @@ export const applyDeleteMessage = (ctx: ScanContext, o: OrderedEntry, a: Of<'del
 export const applyPin = (ctx: ScanContext, o: OrderedEntry, a: Of<'pin'>, before: number): void => {
   need(ctx, o, CAP.PIN, before, 'pin');
   existing(ctx, a.channel, before, 'pin');
-  const h = toHex(a.channel);
+  const h = hexOf(a.channel);
   const m = ctx.data.pins.get(h) ?? new Map();
-  m.set(toHex(a.message), { message: a.message, pinned: a.pinned });
+  m.set(hexOf(a.message), { message: a.message, pinned: a.pinned });
   ctx.data.pins.set(h, m);
 };
 
@@ -108,9 +108,9 @@ export const applyRevokeInvite = (ctx: ScanContext, o: OrderedEntry, a: Of<'revo
   const own = equals(actor, a.issuer) && ctx.state.can(actor, CAP.INVITE, undefined, before);
   const admin = ctx.state.can(actor, CAP.MANAGE_ROOM, undefined, before);
   if (!own && !admin) throw new UnauthorizedError('revoke_invite', 'only the issuer (with INVITE) or a MANAGE_ROOM holder may revoke an invite');
-  const h = toHex(a.token);
+  const h = hexOf(a.token);
   const s = ctx.revokedInvites.get(h) ?? new Set<string>();
-  s.add(admin ? '*' : toHex(a.issuer));
+  s.add(admin ? '*' : hexOf(a.issuer));
   ctx.revokedInvites.set(h, s);
 };
 

@@ -1,5 +1,5 @@
 /** Rules for GENESIS, JOIN, LEAVE, ADD_DEVICE and REVOKE_DEVICE: who is in the room, with which devices. */
-import { equals, toHex } from '../bytes.ts';
+import { equals, hexOf } from '../bytes.ts';
 import { InvalidFieldError, InvalidInviteError, ProtocolError, UnauthorizedError } from '../errors.ts';
 import { openDeviceCert } from '../identity/device-cert.ts';
 import { openInviteToken } from '../invite/invite-token.ts';
@@ -20,7 +20,7 @@ export const introduceDevice = (ctx: ScanContext, e: AuthorityEntry, certBytes: 
     throw err;
   }
   if (!equals(cert.body.account, e.account)) throw new UnauthorizedError(field, 'certificate is for another account');
-  const h = toHex(cert.body.device);
+  const h = hexOf(cert.body.device);
   const known = ctx.data.devices.get(h);
   if (known !== undefined) {
     if (!equals(known.account, e.account)) throw new UnauthorizedError(field, 'device already belongs to another account');
@@ -44,7 +44,7 @@ export const applyGenesis = (ctx: ScanContext, o: OrderedEntry, a: Of<'genesis'>
 export const applyJoin = (ctx: ScanContext, o: OrderedEntry, a: Of<'join'>, before: number): void => {
   const e = o.entry.body;
   if (ctx.state.isMember(e.account, before)) throw new UnauthorizedError('join', 'already a member');
-  if (ctx.data.banned.get(toHex(e.account))?.at(before) === true) throw new UnauthorizedError('join', 'account is banned');
+  if (ctx.data.banned.get(hexOf(e.account))?.at(before) === true) throw new UnauthorizedError('join', 'account is banned');
   let invited = false;
   if (a.invite !== undefined) {
     checkInvite(ctx, e, a.invite, before);
@@ -70,14 +70,14 @@ const checkInvite = (ctx: ScanContext, e: AuthorityEntry, bytes: Uint8Array, bef
   const t = token.body;
   if (!equals(t.room, e.room)) throw new InvalidInviteError('join.i.r', 'invite is for another room');
   if (!equals(t.issuer, t.account)) {
-    const dev = ctx.data.devices.get(toHex(t.issuer));
+    const dev = ctx.data.devices.get(hexOf(t.issuer));
     if (dev === undefined || !equals(dev.account, t.account)) throw new InvalidInviteError('join.i.a', 'issuer device is not certified in this room');
   }
   if (!ctx.state.can(t.account, CAP.INVITE, undefined, before)) throw new InvalidInviteError('join.i.u', 'issuer does not hold INVITE');
   if (t.expiresAt !== 0 && e.time > t.expiresAt) throw new InvalidInviteError('join.i.x', 'invite expired');
-  const id = toHex(t.nonce);
+  const id = hexOf(t.nonce);
   const revokers = ctx.revokedInvites.get(id);
-  if (revokers !== undefined && (revokers.has('*') || revokers.has(toHex(t.account)))) throw new InvalidInviteError('join.i', 'invite was revoked');
+  if (revokers !== undefined && (revokers.has('*') || revokers.has(hexOf(t.account)))) throw new InvalidInviteError('join.i', 'invite was revoked');
   const used = ctx.inviteUses.get(id) ?? 0;
   if (t.maxUses !== 0 && used >= t.maxUses) throw new InvalidInviteError('join.i.m', 'invite has no uses left');
   ctx.inviteUses.set(id, used + 1);
@@ -99,7 +99,7 @@ export const applyAddDevice = (ctx: ScanContext, o: OrderedEntry, a: Of<'add_dev
 
 export const applyRevokeDevice = (ctx: ScanContext, o: OrderedEntry, a: Of<'revoke_device'>, before: number): void => {
   const e = o.entry.body;
-  const rec = ctx.data.devices.get(toHex(a.device));
+  const rec = ctx.data.devices.get(hexOf(a.device));
   if (rec === undefined || !equals(rec.account, e.account)) throw new UnauthorizedError('revoke_device', 'only the account that owns a device may revoke it');
   if (rec.revokedAt !== undefined) throw new UnauthorizedError('revoke_device', 'device already revoked');
   if (equals(a.device, e.signer)) throw new UnauthorizedError('revoke_device', 'a device cannot revoke itself');

@@ -3,13 +3,13 @@
  * Rank rule: the actor's rank must be strictly above the target's and above any role it defines,
  * grants or revokes; the creator is root. A role may only carry capabilities its definer holds.
  */
-import { equals, toHex } from '../bytes.ts';
+import { equals, hexOf } from '../bytes.ts';
 import { LimitError, UnauthorizedError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { CAP, ROLE_MEMBER, ROLE_OWNER } from './capabilities.ts';
 import type { EntryAction } from './entry.ts';
 import type { OrderedEntry } from './room-state.ts';
-import { memberAt, rotateFor, type ScanContext, setBanned, setMember } from './scan-context.ts';
+import { addEpochHex, memberAt, rotateFor, type ScanContext, setBanned, setMember } from './scan-context.ts';
 import { Versioned } from './versioned.ts';
 
 type Of<K extends EntryAction['kind']> = Extract<EntryAction, { kind: K }>;
@@ -69,34 +69,21 @@ export const applyRevoke = (ctx: ScanContext, o: OrderedEntry, a: Of<'revoke'>, 
   outranks(ctx, actor, a.target, before, 'revoke');
   const m = memberAt(ctx, a.target, before);
   if (m === undefined || !m.roles.includes(a.role)) throw new UnauthorizedError('revoke', 'target does not hold the role');
-  const readable = new Set(readableHex(ctx, a.target, before));
+  const readable = ctx.state.readableChannels(a.target, before);
   setMember(ctx, a.target, { ...m, roles: m.roles.filter((r) => r !== a.role) }, o.position);
   ctx.cutoffEntries.push({ entryId: o.entry.id, kind: 'revoke', position: o.position, scope: { type: 'authority' }, rows: a.cutoffs, account: a.target });
   // Channels the target can no longer read move to a new epoch.
-  const after = new Set(readableHex(ctx, a.target, o.position));
-  for (const [h, v] of ctx.data.channels) if (readable.has(h) && !after.has(h)) addEpochHex(ctx, h, v.at(before)?.id, o);
-};
-
-const readableHex = (ctx: ScanContext, account: Uint8Array, pos: number): string[] => {
-  const out: string[] = [];
-  for (const [h, v] of ctx.data.channels) {
-    const c = v.at(pos);
-    if (c !== undefined && ctx.state.can(account, CAP.READ, c.id, pos)) out.push(h);
+  if (readable.length > 0) {
+    const after = new Set(ctx.state.readableChannels(a.target, o.position));
+    for (const h of readable) if (!after.has(h)) addEpochHex(ctx, h, o.entry.id, o.position);
   }
-  return out;
-};
-
-const addEpochHex = (ctx: ScanContext, h: string, id: Uint8Array | undefined, o: OrderedEntry): void => {
-  if (id === undefined) return;
-  const list = ctx.data.epochs.get(h);
-  if (list !== undefined && list[list.length - 1]?.position !== o.position) list.push({ entryId: o.entry.id, position: o.position });
 };
 
 export const applyBan = (ctx: ScanContext, o: OrderedEntry, a: Of<'ban'>, before: number): void => {
   const actor = o.entry.body.account;
   need(ctx, actor, CAP.BAN, before, 'ban');
   outranks(ctx, actor, a.target, before, 'ban');
-  if (ctx.data.banned.get(toHex(a.target))?.at(before) === true) throw new UnauthorizedError('ban', 'already banned');
+  if (ctx.data.banned.get(hexOf(a.target))?.at(before) === true) throw new UnauthorizedError('ban', 'already banned');
   rotateFor(ctx, a.target, o.entry.id, before, o.position);
   setBanned(ctx, a.target, true, o.position);
   setMember(ctx, a.target, undefined, o.position);
@@ -106,7 +93,7 @@ export const applyBan = (ctx: ScanContext, o: OrderedEntry, a: Of<'ban'>, before
 
 export const applyUnban = (ctx: ScanContext, o: OrderedEntry, a: Of<'unban'>, before: number): void => {
   need(ctx, o.entry.body.account, CAP.BAN, before, 'unban');
-  if (ctx.data.banned.get(toHex(a.target))?.at(before) !== true) throw new UnauthorizedError('unban', 'not banned');
+  if (ctx.data.banned.get(hexOf(a.target))?.at(before) !== true) throw new UnauthorizedError('unban', 'not banned');
   setBanned(ctx, a.target, false, o.position);
 };
 

@@ -1,5 +1,5 @@
 /** Mutable scan state shared by the rule modules during one forward scan of the authority log. */
-import { toHex } from '../bytes.ts';
+import { hexOf } from '../bytes.ts';
 import type { CryptoPort } from '../crypto/port.ts';
 import type { CutoffRow } from './entry.ts';
 import type { CutoffScope, MemberRecord, RoomState, RoomStateData } from './room-state.ts';
@@ -30,7 +30,7 @@ export interface ScanContext {
 }
 
 export const remember = (ctx: ScanContext, account: Uint8Array): string => {
-  const h = toHex(account);
+  const h = hexOf(account);
   if (!ctx.data.accounts.has(h)) ctx.data.accounts.set(h, account);
   return h;
 };
@@ -49,31 +49,17 @@ export const setBanned = (ctx: ScanContext, account: Uint8Array, banned: boolean
   v.set(pos, banned);
 };
 
-export const memberAt = (ctx: ScanContext, account: Uint8Array, pos: number): MemberRecord | undefined => ctx.data.members.get(toHex(account))?.at(pos);
+export const memberAt = (ctx: ScanContext, account: Uint8Array, pos: number): MemberRecord | undefined => ctx.data.members.get(hexOf(account))?.at(pos);
 
 /** Starts a new key epoch for `channel` (see 4.5). */
-export const addEpoch = (ctx: ScanContext, channel: Uint8Array, entryId: Uint8Array, pos: number): void => {
-  const list = ctx.data.epochs.get(toHex(channel));
-  if (list !== undefined && list[list.length - 1]?.position !== pos) list.push({ entryId, position: pos });
-};
+export const addEpoch = (ctx: ScanContext, channel: Uint8Array, entryId: Uint8Array, pos: number): void => addEpochHex(ctx, hexOf(channel), entryId, pos);
 
-/** Channels `account` may read at `pos`. */
-export const readableChannels = (ctx: ScanContext, account: Uint8Array, pos: number): Uint8Array[] =>
-  ctx.state
-    .channels()
-    .map((c) => c.id)
-    .filter((id) => ctx.state.channelAt(id, pos) !== undefined && ctx.state.can(account, 1, id, pos));
-
+/** Starts a new epoch in every channel `account` could read just before this entry. */
 export const rotateFor = (ctx: ScanContext, account: Uint8Array, entryId: Uint8Array, before: number, pos: number): void => {
-  for (const ch of readableChannelsAt(ctx, account, before)) addEpoch(ctx, ch, entryId, pos);
+  for (const h of ctx.state.readableChannels(account, before)) addEpochHex(ctx, h, entryId, pos);
 };
 
-/** Like readableChannels, but over every channel that existed at `pos` (not only those alive now). */
-export const readableChannelsAt = (ctx: ScanContext, account: Uint8Array, pos: number): Uint8Array[] => {
-  const out: Uint8Array[] = [];
-  for (const v of ctx.data.channels.values()) {
-    const c = v.at(pos);
-    if (c !== undefined && ctx.state.can(account, 1, c.id, pos)) out.push(c.id);
-  }
-  return out;
+export const addEpochHex = (ctx: ScanContext, channelHex: string, entryId: Uint8Array, pos: number): void => {
+  const list = ctx.data.epochs.get(channelHex);
+  if (list !== undefined && list[list.length - 1]?.position !== pos) list.push({ entryId, position: pos });
 };
