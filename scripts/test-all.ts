@@ -7,7 +7,7 @@
  *   node scripts/test-all.ts protocol   one suite
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUITES, type Suite } from './suites.ts';
@@ -75,5 +75,6 @@ for (const s of suites) {
 
 console.log('\n=== summary ===');
 for (const line of summary) console.log(line);
+rmSync(tmp, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

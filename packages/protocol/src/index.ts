@@ -11,29 +11,46 @@
  * const cert = certifyDevice(account, device, Date.now(), nobleCrypto);
  * ```
  */
+
+export * from './authority/build.ts';
+// -- authority (exports added below this line) --
+export * from './authority/capabilities.ts';
+export * from './authority/entry.ts';
+export * from './authority/open-entry.ts';
+export { DEFAULT_POLICY, replayAuthority } from './authority/replay.ts';
+export * from './authority/room-id.ts';
+export type { DeviceRecord, MemberRecord, OrderedEntry, Rejection } from './authority/room-state.ts';
+export { RoomState } from './authority/room-state.ts';
+export * from './authority/view.ts';
 export * from './bytes.ts';
-export * from './errors.ts';
-export * from './limits.ts';
-export type { CryptoPort, RandomSource } from './crypto/port.ts';
-export { nobleCrypto } from './crypto/noble-crypto.ts';
 export * from './codec/cbor.ts';
 export * from './codec/object-type.ts';
 export * from './codec/signed.ts';
-export * from './identity/keys.ts';
+export { nobleCrypto } from './crypto/noble-crypto.ts';
+export type { CryptoPort, RandomSource } from './crypto/port.ts';
+export * from './discovery/listing.ts';
+// -- discovery --
+export * from './discovery/presence.ts';
+export * from './discovery/proof-of-work.ts';
+export * from './discovery/tag.ts';
+export * from './discovery/vote.ts';
+export * from './errors.ts';
 export * from './identity/device-cert.ts';
+export * from './identity/keys.ts';
 export * from './identity/profile.ts';
 export * from './identity/recovery.ts';
-// -- authority (exports added below this line) --
-export * from './authority/capabilities.ts';
-export * from './authority/view.ts';
-export * from './authority/entry.ts';
-export * from './authority/room-id.ts';
-export { RoomState } from './authority/room-state.ts';
-export type { DeviceRecord, MemberRecord, Rejection, OrderedEntry } from './authority/room-state.ts';
-export { replayAuthority, DEFAULT_POLICY } from './authority/replay.ts';
-export * from './authority/build.ts';
-export * from './authority/open-entry.ts';
-// -- message --
-// -- keys --
 // -- invite --
-// -- discovery --
+export * from './invite/invite-token.ts';
+export * from './invite/invite-url.ts';
+export * from './keys/epoch-bundle.ts';
+export * from './keys/epoch-keyring.ts';
+export * from './keys/key-share.ts';
+// -- keys --
+export * from './keys/seal.ts';
+export * from './limits.ts';
+// -- message --
+export * from './message/content.ts';
+export * from './message/envelope.ts';
+export * from './message/have-vector.ts';
+export * from './message/history.ts';
+export * from './message/validate-envelope.ts';

@@ -46,6 +46,20 @@ export const LIMITS = {
   maxInviteUrlChars: 4096,
   /** Sequence numbers and Lamport clocks stay exact JavaScript integers. */
   maxCounter: Number.MAX_SAFE_INTEGER,
+  /** Private-room key material carried in an invite URL fragment. */
+  maxInviteKeyBytes: 1024,
+  /** A libp2p peer id string in a presence record. */
+  maxPeerIdBytes: 128,
+  /** A listing's language tag (BCP 47-ish). */
+  maxLanguageBytes: 16,
+  /** Segments in one tag path (`a/b/c/d`). */
+  maxTagSegments: 4,
+  /** Lifetime (expiry - issue time) of a presence record or a listing: 24 hours. */
+  maxRecordTtlMs: 24 * 60 * 60 * 1000,
+  /** How far in the future an issue time may lie (clock skew between peers): 5 minutes. */
+  maxClockSkewMs: 5 * 60 * 1000,
+  /** Listings kept in one tag key's DHT record. */
+  maxTagListings: 32,
 } as const;
 
 export type Limits = typeof LIMITS;

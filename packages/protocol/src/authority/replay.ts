@@ -54,9 +54,14 @@ const findGenesis = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoP
 };
 
 export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoPort, roomId?: Uint8Array): RoomState => {
-  const byId = new Map<string, Signed<AuthorityEntry>>();
-  for (const e of entries) byId.set(hexOf(e.id), e);
-  const all = [...byId.values()];
+  const seen = new Set<string>();
+  const all: Signed<AuthorityEntry>[] = [];
+  for (const e of entries) {
+    const h = hexOf(e.id);
+    if (seen.has(h)) continue;
+    seen.add(h);
+    all.push(e);
+  }
   const genesis = findGenesis(all, crypto, roomId);
   const room = genesis?.body.room ?? roomId ?? new Uint8Array(32);
   const rejected: Rejection[] = [];
@@ -74,17 +79,11 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
   const order: OrderedEntry[] = connected
     .sort((x, y) => x.body.lamport - y.body.lamport || compare(x.id, y.id))
     .map((entry, position) => ({ entry, hex: hexOf(entry.id), position }));
-  const positions = new Map(order.map((o) => [o.hex, o.position]));
-  const maxSeq = new Map<string, number>();
-  for (const e of mine) {
-    const d = hexOf(e.body.signer);
-    maxSeq.set(d, Math.max(maxSeq.get(d) ?? 0, e.body.seq));
-  }
 
   // 3 + 4. Scan until no entry is newly excluded by a cut-off.
   const excluded = new Map<number, CutoffError>();
   for (;;) {
-    const { data, errors } = scan(order, positions, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded, maxSeq);
+    const { data, errors } = scan(order, mine, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded);
     const newly = cutoffViolations(data, order);
     if (newly.size === 0) {
       data.rejected = [...rejected, ...errors];
@@ -110,29 +109,31 @@ const resolveStructure = (
   const n = mine.length;
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) index.set(hexOf((mine[i] as Signed<AuthorityEntry>).id), i);
-  // prevIdx[i]: indices of i's previous entries; -1 marks an unknown one.
-  const prevIdx: Int32Array[] = new Array(n);
+  // Previous-entry indices of entry i are prevFlat[prevStart[i] .. prevStart[i+1]); -1 marks an unknown one.
+  const prevStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) prevStart[i + 1] = (prevStart[i] as number) + (mine[i] as Signed<AuthorityEntry>).body.prev.length;
+  const prevFlat = new Int32Array(prevStart[n] as number);
   const waiting = new Int32Array(n);
   const childStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
     const prev = (mine[i] as Signed<AuthorityEntry>).body.prev;
-    const idx = new Int32Array(prev.length);
+    const base = prevStart[i] as number;
     for (let j = 0; j < prev.length; j++) {
       const k = index.get(hexOf(prev[j] as Uint8Array));
-      idx[j] = k ?? -1;
+      prevFlat[base + j] = k ?? -1;
       if (k !== undefined) {
         waiting[i] = (waiting[i] as number) + 1;
         childStart[k + 1] = (childStart[k + 1] as number) + 1;
       }
     }
-    prevIdx[i] = idx;
   }
   // Children lists in one flat array (counting sort by parent).
   for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
   const fill = childStart.slice(0, n);
   const children = new Int32Array(childStart[n] as number);
   for (let i = 0; i < n; i++) {
-    for (const k of prevIdx[i] as Int32Array) {
+    for (let j = prevStart[i] as number; j < (prevStart[i + 1] as number); j++) {
+      const k = prevFlat[j] as number;
       if (k < 0) continue;
       const at = fill[k] as number;
       children[at] = i;
@@ -150,8 +151,9 @@ const resolveStructure = (
     done++;
     const e = mine[i] as Signed<AuthorityEntry>;
     const b = e.body;
-    const idx = prevIdx[i] as Int32Array;
-    if (idx.length === 0) {
+    const from = prevStart[i] as number;
+    const count = (prevStart[i + 1] as number) - from;
+    if (count === 0) {
       if (genesis !== undefined && e === genesis) {
         state[i] = 1;
         connected.push(e);
@@ -162,8 +164,8 @@ const resolveStructure = (
     } else {
       let maxL = -1;
       let problem: string | undefined;
-      for (let j = 0; j < idx.length; j++) {
-        const k = idx[j] as number;
+      for (let j = 0; j < count; j++) {
+        const k = prevFlat[from + j] as number;
         if (k < 0) {
           problem = `previous entry ${hexOf(b.prev[j] as Uint8Array).slice(0, 16)} is unknown`;
           break;
@@ -199,17 +201,12 @@ const resolveStructure = (
   return connected;
 };
 
-const freshData = (
-  order: OrderedEntry[],
-  positions: Map<string, number>,
-  room: Uint8Array,
-  creator: Uint8Array,
-  maxSeq: Map<string, number>,
-): RoomStateData => ({
+const freshData = (order: OrderedEntry[], known: readonly Signed<AuthorityEntry>[], room: Uint8Array, creator: Uint8Array): RoomStateData => ({
   roomId: room,
   creator,
   order,
-  positions,
+  known,
+  positions: undefined,
   valid: new Array<boolean>(order.length).fill(false),
   rejected: [],
   pending: [],
@@ -225,23 +222,22 @@ const freshData = (
   pins: new Map(),
   purges: [],
   accounts: new Map([[hexOf(creator), creator]]),
-  maxSeq,
+  maxSeq: undefined,
 });
 
 const scan = (
   order: OrderedEntry[],
-  positions: Map<string, number>,
+  known: readonly Signed<AuthorityEntry>[],
   room: Uint8Array,
   creator: Uint8Array,
   crypto: CryptoPort,
   excluded: Map<number, CutoffError>,
-  maxSeq: Map<string, number>,
 ): { data: RoomStateData; errors: Rejection[] } => {
-  const data = freshData(order, positions, room, creator, maxSeq);
+  const data = freshData(order, known, room, creator);
   const state = new RoomState(data);
   const ctx: ScanContext = { data, state, crypto, inviteUses: new Map(), revokedInvites: new Map(), channelsEver: new Set(), cutoffEntries: [] };
   const errors: Rejection[] = [];
-  const usedSeq = new Set<string>();
+  const usedSeq = new Map<string, Set<number>>();
   for (const role of STATIC_ROLES) {
     const v = new Versioned(role);
     data.roles.set(role.id, v);
@@ -253,10 +249,12 @@ const scan = (
       continue;
     }
     try {
-      const seqKey = `${hexOf(o.entry.body.signer)}:${o.entry.body.seq}`;
-      if (usedSeq.has(seqKey)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
+      const signer = hexOf(o.entry.body.signer);
+      let seqs = usedSeq.get(signer);
+      if (seqs?.has(o.entry.body.seq)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
       applyEntry(ctx, o);
-      usedSeq.add(seqKey);
+      if (seqs === undefined) usedSeq.set(signer, (seqs = new Set()));
+      seqs.add(o.entry.body.seq);
       data.valid[o.position] = true;
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;

@@ -52,7 +52,10 @@ export interface RoomStateData {
   roomId: Uint8Array;
   creator: Uint8Array;
   order: OrderedEntry[];
-  positions: Map<string, number>;
+  /** Every entry of this room that replay saw (connected or not). */
+  known: readonly Signed<AuthorityEntry>[];
+  /** Built on first use: the scan itself never needs it. */
+  positions: Map<string, number> | undefined;
   valid: boolean[];
   rejected: Rejection[];
   pending: Rejection[];
@@ -69,8 +72,8 @@ export interface RoomStateData {
   pins: Map<string, Map<string, { message: Uint8Array; pinned: boolean }>>;
   purges: { account: Uint8Array; by: Uint8Array; entryId: Uint8Array; position: number }[];
   accounts: Map<string, Uint8Array>;
-  /** Highest authority-stream seq seen per device, over every known entry. */
-  maxSeq: Map<string, number>;
+  /** Highest authority-stream seq per device over every known entry; built on first use. */
+  maxSeq: Map<string, number> | undefined;
 }
 
 export class RoomState implements AuthorityView {
@@ -110,6 +113,7 @@ export class RoomState implements AuthorityView {
   }
 
   positionOf(entryId: Uint8Array): number | undefined {
+    if (this.d.positions === undefined) this.d.positions = new Map(this.d.order.map((o) => [o.hex, o.position]));
     return this.d.positions.get(hexOf(entryId));
   }
   lamportOf(entryId: Uint8Array): number | undefined {
@@ -128,10 +132,18 @@ export class RoomState implements AuthorityView {
 
   /** The next authority-stream sequence number for `device`. */
   nextSeq(device: Uint8Array): number {
-    return (this.d.maxSeq.get(hexOf(device)) ?? 0) + 1;
+    return this.highestSeq(device) + 1;
   }
   /** Highest authority-stream seq of `device` among known entries (0 if none): the authority row of a cut-off. */
   highestSeq(device: Uint8Array): number {
+    if (this.d.maxSeq === undefined) {
+      const m = new Map<string, number>();
+      for (const e of this.d.known) {
+        const d = hexOf(e.body.signer);
+        m.set(d, Math.max(m.get(d) ?? 0, e.body.seq));
+      }
+      this.d.maxSeq = m;
+    }
     return this.d.maxSeq.get(hexOf(device)) ?? 0;
   }
 
