@@ -25,16 +25,31 @@ describe('canonical CBOR', () => {
     assert.deepEqual(decodeCanonical(b, 'x'), { a: 2, b: 1 });
     // Same map, keys out of DAG-CBOR order.
     const unsorted = Uint8Array.of(0xa2, 0x61, 0x62, 0x01, 0x61, 0x61, 0x02);
-    assert.throws(() => decodeCanonical(unsorted, 'x'), (e: ProtocolError) => e.code === 'ERR_NON_CANONICAL');
+    assert.throws(
+      () => decodeCanonical(unsorted, 'x'),
+      (e: ProtocolError) => e.code === 'ERR_NON_CANONICAL',
+    );
   });
 
   it('rejects huge declared lengths, deep nesting, floats and tags before decoding', () => {
     const huge = Uint8Array.of(0x5a, 0x40, 0x00, 0x00, 0x00, 0x01);
-    assert.throws(() => decodeCanonical(huge, 'x'), (e: ProtocolError) => e.code === 'ERR_LIMIT');
+    assert.throws(
+      () => decodeCanonical(huge, 'x'),
+      (e: ProtocolError) => e.code === 'ERR_LIMIT',
+    );
     const deep = new Uint8Array(64).fill(0x81);
-    assert.throws(() => decodeCanonical(deep, 'x'), (e: ProtocolError) => e.code === 'ERR_LIMIT');
-    assert.throws(() => decodeCanonical(Uint8Array.of(0xfb, 0, 0, 0, 0, 0, 0, 0, 0), 'x'), (e: ProtocolError) => e.code === 'ERR_DECODE');
-    assert.throws(() => decodeCanonical(Uint8Array.of(0xd8, 0x2a, 0x40), 'x'), (e: ProtocolError) => e.code === 'ERR_DECODE');
+    assert.throws(
+      () => decodeCanonical(deep, 'x'),
+      (e: ProtocolError) => e.code === 'ERR_LIMIT',
+    );
+    assert.throws(
+      () => decodeCanonical(Uint8Array.of(0xfb, 0, 0, 0, 0, 0, 0, 0, 0), 'x'),
+      (e: ProtocolError) => e.code === 'ERR_DECODE',
+    );
+    assert.throws(
+      () => decodeCanonical(Uint8Array.of(0xd8, 0x2a, 0x40), 'x'),
+      (e: ProtocolError) => e.code === 'ERR_DECODE',
+    );
   });
 });
 
@@ -55,9 +70,15 @@ describe('signed frames', () => {
     tampered[tampered.length - 70] = (tampered[tampered.length - 70] as number) ^ 1;
     assert.throws(() => openDeviceCert(tampered, crypto), ProtocolError);
     const forged = buildFrame('DEVICE_CERT', f.payload, new Uint8Array(64));
-    assert.throws(() => openDeviceCert(forged, crypto), (e: ProtocolError) => e.code === 'ERR_SIGNATURE');
+    assert.throws(
+      () => openDeviceCert(forged, crypto),
+      (e: ProtocolError) => e.code === 'ERR_SIGNATURE',
+    );
     // Same payload and a signature made for the PROFILE domain must not verify as a DEVICE_CERT.
     const lifted = crypto.ed25519Sign(alice.account.secret, signingInput('PROFILE', f.payload));
-    assert.throws(() => open(deviceCertCodec, buildFrame('DEVICE_CERT', f.payload, lifted), crypto), (e: ProtocolError) => e.code === 'ERR_SIGNATURE');
+    assert.throws(
+      () => open(deviceCertCodec, buildFrame('DEVICE_CERT', f.payload, lifted), crypto),
+      (e: ProtocolError) => e.code === 'ERR_SIGNATURE',
+    );
   });
 });

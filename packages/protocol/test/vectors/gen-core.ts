@@ -70,7 +70,7 @@ export const generate = (): Record<string, VectorFile> => {
 
   // Authority: one room history used by the entry and replay files.
   const room = new TestRoom(owner, 'Vector room', OPEN_POLICY);
-  const general = room.channel('general');
+  room.channel('general');
   room.join(alice);
   room.join(bob);
   room.do(owner, { kind: 'grant', target: alice.key, role: ROLE_MOD });
