@@ -32,7 +32,7 @@ export const LIMITS = {
   /** Roles or accounts named in one channel ACL. */
   maxAclEntries: 512,
   /** Recipients of one epoch key bundle (devices). */
-  maxBundleRecipients: 20_000,
+  maxBundleRecipients: 2500,
   /** Epoch keys in one key share. */
   maxSharedKeys: 1024,
   /** Hubs pinned in a policy; addresses in an invite or presence record. */
@@ -44,6 +44,12 @@ export const LIMITS = {
   maxTagBytes: 64,
   /** Invite URL length (characters). */
   maxInviteUrlChars: 4096,
+  /** Message text (UTF-8 bytes), mentions, and reaction emoji inside an envelope's content. */
+  maxBodyBytes: 64 * 1024,
+  maxMentions: 100,
+  maxEmojiBytes: 64,
+  /** A whole encoded content map: body + mentions + reply-to + CBOR overhead. */
+  maxContentBytes: 64 * 1024 + 100 * 34 + 64,
   /** Sequence numbers and Lamport clocks stay exact JavaScript integers. */
   maxCounter: Number.MAX_SAFE_INTEGER,
   /** Private-room key material carried in an invite URL fragment. */

@@ -46,7 +46,7 @@ export interface EpochBundle {
 }
 
 /** Recipients per frame that keep a bundle under LIMITS.maxFrameBytes (about 86 bytes each). */
-export const RECIPIENTS_PER_BUNDLE = 2500;
+export const RECIPIENTS_PER_BUNDLE = LIMITS.maxBundleRecipients;
 
 const readRecipients = (m: CborMap, f: string): SealedFor[] => {
   const rows = reqArray(m, 's', f, LIMITS.maxBundleRecipients);

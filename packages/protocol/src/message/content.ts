@@ -6,21 +6,22 @@
  * Which fields an envelope may carry depends on its op (cleartext field `o`), so the decoder takes
  * the op: new message = b (+ rt, m); edit = b (+ m); delete = {}; react / unreact = em.
  */
+
 import { compare, equals } from '../bytes.ts';
 import { type CborMap, decodeCanonicalMap, encodeCbor } from '../codec/cbor.ts';
 import { compact, has, onlyKeys, optBytes, reqKeyList, reqText } from '../codec/fields.ts';
 import { InvalidFieldError, LimitError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 
 export type EnvelopeOp = 'edit' | 'delete' | 'react' | 'unreact';
 export const ENVELOPE_OPS: readonly EnvelopeOp[] = ['edit', 'delete', 'react', 'unreact'];
 
-/** Content limits (UTF-8 bytes / counts); the ciphertext bound LIMITS.maxCiphertextBytes sits above them. */
+/** Content limits (see LIMITS); the ciphertext bound LIMITS.maxCiphertextBytes sits above them. */
 export const CONTENT_LIMITS = {
-  maxBodyBytes: 64 * 1024,
-  maxMentions: 100,
-  maxEmojiBytes: 64,
-  /** A whole encoded content map: body + mentions + reply-to + CBOR overhead. */
-  maxContentBytes: 64 * 1024 + 100 * 34 + 64,
+  maxBodyBytes: LIMITS.maxBodyBytes,
+  maxMentions: LIMITS.maxMentions,
+  maxEmojiBytes: LIMITS.maxEmojiBytes,
+  maxContentBytes: LIMITS.maxContentBytes,
 } as const;
 
 export interface Content {
