@@ -54,3 +54,7 @@ export * from './message/envelope.ts';
 export * from './message/have-vector.ts';
 export * from './message/history.ts';
 export * from './message/validate-envelope.ts';
+export * from './sync/reconcile.ts';
+export * from './sync/reconcile-message.ts';
+// -- sync --
+export * from './sync/reconcile-source.ts';

@@ -50,6 +50,10 @@ export const LIMITS = {
   maxEmojiBytes: 64,
   /** A whole encoded content map: body + mentions + reply-to + CBOR overhead. */
   maxContentBytes: 64 * 1024 + 100 * 34 + 64,
+  /** One set-reconciliation message, its ranges, and ids listed in one range. */
+  maxReconcileBytes: 64 * 1024,
+  maxReconcileRanges: 1024,
+  maxReconcileIds: 1024,
   /** Sequence numbers and Lamport clocks stay exact JavaScript integers. */
   maxCounter: Number.MAX_SAFE_INTEGER,
   /** Private-room key material carried in an invite URL fragment. */
