@@ -78,15 +78,32 @@ export const sign = <T>(codec: BodyCodec<T>, body: T, secret: Uint8Array, crypto
   return { type: codec.type, id: crypto.sha256(bytes), bytes, signer: codec.signer(checked), body: checked };
 };
 
-/** Decodes, validates and verifies a frame of the codec's type. Throws a typed ProtocolError. */
-export const open = <T>(codec: BodyCodec<T>, bytes: Uint8Array, crypto: CryptoPort): Signed<T> => {
+/** The one Ed25519 check a frame needs: what `open` verifies inline and a worker pool verifies in batches. */
+export interface SignatureCheck {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/**
+ * Decodes and validates a frame WITHOUT verifying its signature, returning the object and the check
+ * still owed. Only for callers that verify `check` themselves (a worker pool) before trusting it.
+ */
+export const decodeUnverified = <T>(codec: BodyCodec<T>, bytes: Uint8Array, crypto: CryptoPort): { signed: Signed<T>; check: SignatureCheck } => {
   const frame = parseFrame(bytes);
   if (frame.type !== codec.type) throw new WrongTypeError('frame.type', codec.type, frame.type);
   if (frame.payload.length > codec.maxPayload) throw new LimitError(`${codec.type}.payload`, codec.maxPayload, frame.payload.length);
   const body = codec.read(decodeCanonicalMap(frame.payload, codec.type), codec.type);
   const signer = codec.signer(body);
-  if (!crypto.ed25519Verify(signer, signingInput(codec.type, frame.payload), frame.signature)) {
-    throw new SignatureError(`${codec.type}.signature`);
-  }
-  return { type: codec.type, id: crypto.sha256(bytes), bytes, signer, body };
+  return {
+    signed: { type: codec.type, id: crypto.sha256(bytes), bytes, signer, body },
+    check: { publicKey: signer, message: signingInput(codec.type, frame.payload), signature: frame.signature },
+  };
+};
+
+/** Decodes, validates and verifies a frame of the codec's type. Throws a typed ProtocolError. */
+export const open = <T>(codec: BodyCodec<T>, bytes: Uint8Array, crypto: CryptoPort): Signed<T> => {
+  const { signed, check } = decodeUnverified(codec, bytes, crypto);
+  if (!crypto.ed25519Verify(check.publicKey, check.message, check.signature)) throw new SignatureError(`${codec.type}.signature`);
+  return signed;
 };
