@@ -27,5 +27,13 @@ export const SUITES: readonly Suite[] = [
   check('typecheck', 'node_modules/.bin/tsc', '-b'),
   check('cycles', process.execPath, 'scripts/check-cycles.ts'),
   nodeTests('protocol', 'packages/protocol', ['test/**/*.spec.ts'], { concurrency: 2 }),
+  nodeTests('verify', 'packages/verify', ['test/**/*.spec.ts']),
   nodeTests('bench-smoke', 'bench', ['test/**/*.spec.ts']),
+  nodeTests('net', 'packages/net', ['test/**/*.spec.ts'], { timeoutMs: 90_000 }),
+  nodeTests('store', 'packages/store', ['test/**/*.spec.ts']),
+  // PGlite in-process and the machine's Postgres on 127.0.0.1:5432 (fails, never skips, if it is down).
+  nodeTests('store-postgres', 'packages/store-postgres', ['test/**/*.spec.ts'], { concurrency: 2, timeoutMs: 60_000 }),
+  // Debian's Chromium (/usr/bin/chromium or $PARLEY_CHROMIUM; fails, never skips, if it is missing), one browser for the
+  // suite; plus the self-test of the shared browser harness in tests/browser.
+  nodeTests('store-browser', 'packages/store-browser', ['test/**/*.spec.ts', '../../tests/browser/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
 ];

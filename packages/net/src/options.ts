@@ -1,0 +1,83 @@
+/**
+ * Options of `createParleyNode`, shared by the Node and browser variants, and the loopback
+ * allowances of test mode (never defaults in production).
+ */
+import { type CryptoPort, LISTING_DIFFICULTY } from '@parley/protocol';
+import type { GossipValidator } from './gossip.ts';
+import type { SyncLimits } from './sync/messages.ts';
+import type { SyncSource } from './sync/source.ts';
+
+/**
+ * Everything that decides whether bytes from a peer are valid. Injected so that a client can move
+ * verification off the event loop (a worker) and so that tests control the clock.
+ */
+export interface VerifyHooks {
+  /** Signature and hash primitives for DHT records and message ids. Node default: node:crypto; browser: noble. */
+  readonly crypto?: CryptoPort;
+  /** The clock records are checked against (ms). Default Date.now. */
+  readonly now?: () => number;
+  /** Proof-of-work a listing in a tag set must carry. Default LISTING_DIFFICULTY. */
+  readonly listingDifficulty?: number;
+  /**
+   * Verdict on each gossip message. Default: a structural frame check only; a client plugs in the
+   * protocol core's decode -> validate -> authorize.
+   */
+  readonly gossip?: GossipValidator;
+}
+
+export type DhtMode = 'client' | 'server' | 'auto';
+
+export interface ParleyNodeOptions {
+  /** 32-byte Ed25519 seed of the node's libp2p identity (random when absent). Presence records are signed with it. */
+  readonly identitySeed?: Uint8Array;
+  /** Multiaddrs to listen on. Node default `/ip4/0.0.0.0/tcp/0/ws`; browser default `/p2p-circuit` and `/webrtc`. */
+  readonly listen?: readonly string[];
+  /** Multiaddrs to announce instead of the listen addresses (a hub behind a proxy). */
+  readonly announce?: readonly string[];
+  /** Multiaddrs, each ending in `/p2p/<peer id>`, dialled on start and again while none is connected. */
+  readonly bootstrap?: readonly string[];
+  /**
+   * 'server' answers DHT queries and stores records (hubs, tests); 'client' only asks (browsers);
+   * 'auto' (Node default) becomes a server once libp2p finds a public address.
+   */
+  readonly dhtMode?: DhtMode;
+  /** Loopback allowances for tests in one process on 127.0.0.1; see TEST_MODE below. */
+  readonly testMode?: boolean;
+  readonly verify?: VerifyHooks;
+  /** What this node serves over the sync protocol (none: it only asks), and limit overrides. */
+  readonly sync?: { readonly source?: SyncSource; readonly limits?: Partial<SyncLimits> };
+  /** How often room announcements are re-published. Default 10 minutes. */
+  readonly republishIntervalMs?: number;
+  /** Time limit of one DHT query (announce, find). Default 30 s. */
+  readonly queryTimeoutMs?: number;
+  /** How often bootstrap peers are re-dialled while none is connected. Default 30 s. */
+  readonly bootstrapRetryMs?: number;
+  /** Node only: offer circuit-relay v2 reservations (hubs). */
+  readonly relayServer?: boolean;
+  /** Node only: add the WebRTC transport (node-datachannel). Default false; browsers always have it. */
+  readonly webrtc?: boolean;
+  /**
+   * STUN/TURN servers for WebRTC (a room's or hub's, with short-lived TURN credentials). Default:
+   * libp2p's public STUN list; `[]` for none (loopback tests, where lookups of public servers only cost time).
+   */
+  readonly iceServers?: readonly RTCIceServer[];
+}
+
+export const DEFAULTS = {
+  republishIntervalMs: 10 * 60_000,
+  queryTimeoutMs: 30_000,
+  bootstrapRetryMs: 30_000,
+  listingDifficulty: LISTING_DIFFICULTY,
+} as const;
+
+/**
+ * Test mode, for many nodes in one process on 127.0.0.1, each allowance measured as necessary:
+ * - kad-dht keeps private addresses (its default mapper drops them and the routing table stays empty);
+ * - gossipsub's IP-colocation penalty is off (it graylists every peer sharing 127.0.0.1);
+ * - the connection manager lets 127.0.0.0/8 past its per-host inbound rate limit;
+ * - dialling private addresses is allowed.
+ */
+export const TEST_MODE = {
+  allow: ['/ip4/127.0.0.0/ipcidr/8'],
+  ipColocationFactorWeight: 0,
+} as const;

@@ -1,0 +1,276 @@
+/**
+ * ParleyNode: one libp2p node with Parley's services wired in (identify, ping, kad-dht under
+ * `/parley/kad/1.0.0` with Parley's record validators, gossipsub with frame ids, the sync protocol),
+ * plus room rendezvous and room gossip on top. Platform variants (create-node.node.ts,
+ * create-node.browser.ts) only choose transports and extra services; everything else is here.
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub';
+import { type Identify, identify } from '@libp2p/identify';
+import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface';
+import { type KadDHT, kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { type Ping, ping } from '@libp2p/ping';
+import { multiaddr } from '@multiformats/multiaddr';
+import { type CryptoPort, type HaveVector, LIMITS, type PresenceRole, peerIdOfEd25519, signPresence, toHex, validateMultiaddr } from '@parley/protocol';
+import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p';
+import { Bootstrapper } from './bootstrap.ts';
+import { PARLEY_NAMESPACE, parleySelector, parleyValidator, type RecordVerifyContext } from './dht-records.ts';
+import { frameMessageId, frameShapeValidator, type GossipMessage, RoomGossip } from './gossip.ts';
+import { DEFAULTS, type ParleyNodeOptions, TEST_MODE } from './options.ts';
+import { PenaltyBox } from './penalties.ts';
+import { type AnnounceResult, type PresenceSource, Rendezvous, type RoomPeer } from './rendezvous.ts';
+import { parleySync, type SyncService } from './sync/service.ts';
+import { authorityTopic, channelTopic } from './topics.ts';
+
+export const DHT_PROTOCOL = '/parley/kad/1.0.0';
+
+export interface ParleyServices {
+  identify: Identify;
+  ping: Ping;
+  dht: KadDHT;
+  pubsub: GossipSub;
+  sync: SyncService;
+  [extra: string]: unknown;
+}
+
+/** What a platform variant contributes. */
+export interface Platform {
+  readonly transports: NonNullable<Libp2pOptions['transports']>;
+  readonly services?: ServiceFactoryMap<Record<string, unknown>>;
+  readonly defaultListen: readonly string[];
+  readonly defaultCrypto: CryptoPort;
+  readonly defaultDhtMode: 'client' | 'server' | 'auto';
+  /** Called after the node started / stopped (process-wide resources such as native WebRTC). */
+  readonly onStarted?: () => void;
+  readonly onStopped?: () => Promise<void>;
+}
+
+export interface PresenceInit {
+  readonly role?: PresenceRole;
+  /** PRESENCE_CAPS bits. */
+  readonly caps?: number;
+  /** Lifetime from now; at most 24 h. Default 1 h. */
+  readonly ttlMs?: number;
+  /** Addresses to advertise; default this node's own (valid ones, at most LIMITS.maxAddrs). */
+  readonly addrs?: readonly string[];
+}
+
+const asPeerId = (p: PeerId | string): PeerId => (typeof p === 'string' ? peerIdFromString(p) : p);
+
+export class ParleyNode {
+  readonly libp2p: Libp2p<ParleyServices>;
+  readonly penalties: PenaltyBox;
+  readonly gossip: RoomGossip;
+  readonly rendezvous: Rendezvous;
+  readonly crypto: CryptoPort;
+  private readonly seed: Uint8Array;
+  private readonly now: () => number;
+  private readonly bootstrapper: Bootstrapper;
+  private readonly dhtMode: 'client' | 'server' | 'auto';
+  private readonly platform: Platform;
+  private running = false;
+
+  constructor(libp2p: Libp2p<ParleyServices>, seed: Uint8Array, opts: ParleyNodeOptions, platform: Platform, penalties: PenaltyBox) {
+    this.libp2p = libp2p;
+    this.seed = seed;
+    this.penalties = penalties;
+    this.crypto = opts.verify?.crypto ?? platform.defaultCrypto;
+    this.now = opts.verify?.now ?? Date.now;
+    this.dhtMode = opts.dhtMode ?? platform.defaultDhtMode;
+    this.platform = platform;
+    this.gossip = new RoomGossip(libp2p.services.pubsub, opts.verify?.gossip ?? frameShapeValidator, penalties);
+    this.rendezvous = new Rendezvous({
+      dht: libp2p.services.dht,
+      peerStore: libp2p.peerStore,
+      self: libp2p.peerId,
+      crypto: this.crypto,
+      now: this.now,
+      republishIntervalMs: opts.republishIntervalMs ?? DEFAULTS.republishIntervalMs,
+      queryTimeoutMs: opts.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
+    });
+    this.bootstrapper = new Bootstrapper(libp2p, opts.bootstrap ?? [], opts.bootstrapRetryMs ?? DEFAULTS.bootstrapRetryMs);
+  }
+
+  get peerId(): string {
+    return this.libp2p.peerId.toString();
+  }
+
+  get sync(): SyncService {
+    return this.libp2p.services.sync;
+  }
+
+  /** This node's dialable addresses, each ending in /p2p/<peer id>. */
+  multiaddrs(): string[] {
+    return this.libp2p.getMultiaddrs().map((m) => m.toString());
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.libp2p.start();
+    this.running = true;
+    this.platform.onStarted?.();
+    if (this.dhtMode === 'server') await this.libp2p.services.dht.setMode('server');
+    this.gossip.start();
+    this.rendezvous.start();
+    this.bootstrapper.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.bootstrapper.stop();
+    this.rendezvous.stop();
+    this.gossip.stop();
+    await this.libp2p.stop();
+    await this.platform.onStopped?.();
+  }
+
+  /** Dials a peer by id (addresses from the peer store) or by a multiaddr string with /p2p/. */
+  async dial(target: PeerId | string, options?: AbortOptions): Promise<void> {
+    const t = typeof target === 'string' && target.startsWith('/') ? multiaddr(target) : asPeerId(target);
+    await this.libp2p.dial(t, options);
+  }
+
+  // ---- rendezvous ----
+
+  /** A presence record for `room` signed with this node's identity key. */
+  signPresence(room: Uint8Array, init: PresenceInit = {}): Uint8Array {
+    const signer = this.crypto.ed25519PublicKey(this.seed);
+    const own = `/p2p/${this.peerId}`;
+    const addrs =
+      init.addrs ??
+      this.multiaddrs()
+        .map((a) => (a.endsWith(own) ? a.slice(0, -own.length) : a))
+        .filter((a) => {
+          try {
+            return validateMultiaddr(a, 'addr') === a;
+          } catch {
+            return false;
+          }
+        })
+        .slice(0, LIMITS.maxAddrs);
+    const issuedAt = this.now();
+    const body = {
+      signer,
+      peerId: peerIdOfEd25519(signer),
+      room,
+      role: init.role ?? 'client',
+      addrs: [...new Set(addrs)],
+      caps: init.caps ?? 0,
+      issuedAt,
+      expiresAt: issuedAt + (init.ttlMs ?? 60 * 60_000),
+    };
+    return signPresence(body, this.seed, this.crypto).bytes;
+  }
+
+  /** Announces this node in `room` (provider record + presence record), re-published while started. */
+  announceRoom(room: Uint8Array, record?: PresenceSource, options?: AbortOptions): Promise<AnnounceResult> {
+    return this.rendezvous.announceRoom(room, record ?? (() => this.signPresence(room)), options);
+  }
+
+  stopAnnouncing(room: Uint8Array): Promise<void> {
+    return this.rendezvous.stopAnnouncing(room);
+  }
+
+  findRoomPeers(room: Uint8Array, options?: AbortOptions): Promise<RoomPeer[]> {
+    return this.rendezvous.findRoomPeers(room, options);
+  }
+
+  // ---- gossip ----
+
+  /** Subscribes to the room's authority topic; returns the topic. */
+  joinRoom(room: Uint8Array): string {
+    const t = authorityTopic(room);
+    this.gossip.join(t);
+    return t;
+  }
+
+  joinChannel(room: Uint8Array, channel: Uint8Array): string {
+    const t = channelTopic(room, channel);
+    this.gossip.join(t);
+    return t;
+  }
+
+  publish(topic: string, frame: Uint8Array): Promise<number> {
+    return this.gossip.publish(topic, frame);
+  }
+
+  onMessage(listener: (m: GossipMessage) => void): () => void {
+    return this.gossip.subscribe(listener);
+  }
+
+  // ---- sync ----
+
+  getAuthority(peer: PeerId | string, room: Uint8Array, options?: AbortOptions): Promise<Uint8Array[]> {
+    return this.sync.getAuthority(asPeerId(peer), room, options);
+  }
+
+  have(peer: PeerId | string, room: Uint8Array, channel: Uint8Array, options?: AbortOptions): Promise<HaveVector> {
+    return this.sync.have(asPeerId(peer), room, channel, options);
+  }
+
+  getRange(
+    peer: PeerId | string,
+    room: Uint8Array,
+    channel: Uint8Array,
+    device: Uint8Array,
+    fromSeq: number,
+    toSeq: number,
+    options?: AbortOptions,
+  ): Promise<Uint8Array[]> {
+    return this.sync.getRange(asPeerId(peer), room, channel, device, fromSeq, toSeq, options);
+  }
+}
+
+/** Builds (does not start) a node from the shared options and a platform's transports. */
+export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platform): Promise<ParleyNode> => {
+  const seed = opts.identitySeed ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
+  if (!(seed instanceof Uint8Array) || seed.length !== 32) throw new RangeError('identitySeed: expected 32 bytes');
+  const crypto = opts.verify?.crypto ?? platform.defaultCrypto;
+  const ctx: RecordVerifyContext = {
+    crypto,
+    now: opts.verify?.now ?? Date.now,
+    listingDifficulty: opts.verify?.listingDifficulty ?? DEFAULTS.listingDifficulty,
+  };
+  const test = opts.testMode === true;
+  const penalties = new PenaltyBox();
+  const dhtMode = opts.dhtMode ?? platform.defaultDhtMode;
+  const options: Libp2pOptions<ParleyServices> = {
+    start: false,
+    privateKey: await generateKeyPairFromSeed('Ed25519', seed),
+    addresses: { listen: [...(opts.listen ?? platform.defaultListen)], announce: opts.announce === undefined ? undefined : [...opts.announce] },
+    transports: platform.transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: test ? { denyDialMultiaddr: () => false } : undefined,
+    connectionManager: test ? { allow: [...TEST_MODE.allow] } : undefined,
+    services: {
+      ...platform.services,
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: dhtMode === 'client',
+        validators: { [PARLEY_NAMESPACE]: parleyValidator(ctx) },
+        selectors: { [PARLEY_NAMESPACE]: parleySelector(ctx) },
+        peerInfoMapper: test ? passthroughMapper : removePrivateAddressesMapper,
+      }),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: frameMessageId(crypto),
+        msgIdToStrFn: toHex,
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        // One frame plus protobuf framing per message.
+        maxInboundDataLength: LIMITS.maxFrameBytes + 4096,
+        scoreParams: test ? { IPColocationFactorWeight: TEST_MODE.ipColocationFactorWeight } : {},
+      }),
+      sync: parleySync({ source: opts.sync?.source, limits: opts.sync?.limits, penalties }),
+    },
+  };
+  const libp2p = await createLibp2p(options);
+  return new ParleyNode(libp2p, seed, opts, platform, penalties);
+};
