@@ -18,6 +18,7 @@ import {
 } from '../src/index.ts';
 
 const id = (n: number) => new Uint8Array(32).fill(n);
+const ch = (n: number) => new Uint8Array(16).fill(n);
 const body = (map: Parameters<typeof encodeCbor>[0], version = SYNC_VERSION) => Uint8Array.of(version, ...encodeCbor(map));
 const refuses = (fn: () => unknown, code: string, field: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof ProtocolError && e.code === code && field.test(e.field));
@@ -25,8 +26,8 @@ const refuses = (fn: () => unknown, code: string, field: RegExp) =>
 describe('sync requests', () => {
   const valid: SyncRequest[] = [
     { kind: 'GET_AUTHORITY', room: id(1) },
-    { kind: 'HAVE', room: id(1), channel: id(2) },
-    { kind: 'GET_RANGE', room: id(1), channel: id(2), device: id(3), fromSeq: 1, toSeq: 1024 },
+    { kind: 'HAVE', room: id(1), channel: ch(2) },
+    { kind: 'GET_RANGE', room: id(1), channel: ch(2), device: id(3), fromSeq: 1, toSeq: 1024 },
   ];
   for (const r of valid) {
     it(`${r.kind} round-trips and leads with the version byte`, () => {
@@ -51,11 +52,11 @@ describe('sync requests', () => {
     // unknown kind, unknown extra field, short id
     refuses(() => decodeRequest(body({ k: 9, r: id(1) })), 'ERR_FIELD', /^sync\.k$/);
     refuses(() => decodeRequest(body({ k: 1, r: id(1), x: 1 })), 'ERR_FIELD', /^sync\.x$/);
-    refuses(() => decodeRequest(body({ k: 2, r: id(1), c: new Uint8Array(31) })), 'ERR_FIELD', /^sync\.c$/);
+    refuses(() => decodeRequest(body({ k: 2, r: id(1), c: new Uint8Array(15) })), 'ERR_FIELD', /^sync\.c$/);
     // ranges: seq 0, reversed, wider than maxRangeSeqs
-    refuses(() => decodeRequest(body({ k: 3, r: id(1), c: id(2), d: id(3), f: 0, t: 5 })), 'ERR_FIELD', /^sync\.f$/);
-    refuses(() => decodeRequest(body({ k: 3, r: id(1), c: id(2), d: id(3), f: 9, t: 5 })), 'ERR_FIELD', /^sync\.t$/);
-    refuses(() => decodeRequest(body({ k: 3, r: id(1), c: id(2), d: id(3), f: 1, t: 1025 })), 'ERR_LIMIT', /^sync\.t$/);
+    refuses(() => decodeRequest(body({ k: 3, r: id(1), c: ch(2), d: id(3), f: 0, t: 5 })), 'ERR_FIELD', /^sync\.f$/);
+    refuses(() => decodeRequest(body({ k: 3, r: id(1), c: ch(2), d: id(3), f: 9, t: 5 })), 'ERR_FIELD', /^sync\.t$/);
+    refuses(() => decodeRequest(body({ k: 3, r: id(1), c: ch(2), d: id(3), f: 1, t: 1025 })), 'ERR_LIMIT', /^sync\.t$/);
     // a body above maxRequestBytes, refused before decoding
     refuses(() => decodeRequest(new Uint8Array(DEFAULT_SYNC_LIMITS.maxRequestBytes + 1)), 'ERR_LIMIT', /^sync\.length$/);
   });

@@ -22,7 +22,7 @@ import { crypto, eventually, MemorySource, testNode, testRoom } from './helpers.
 
 const { room, genesis } = testRoom('three-nodes');
 const second = testRoom('three-nodes-second').genesis;
-const channel = new Uint8Array(32).fill(0xc1);
+const channel = new Uint8Array(16).fill(0xc1);
 const device = new Uint8Array(32).fill(0xd1);
 const deviceHex = toHex(device);
 

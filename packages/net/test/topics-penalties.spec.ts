@@ -7,7 +7,7 @@ import { authorityTopic, channelTopic, frameShapeValidator, PARLEY_TOPIC_SCORE, 
 import { crypto, testRoom } from './helpers.ts';
 
 const room = new Uint8Array(32).fill(0xab);
-const channel = new Uint8Array(32).fill(0xcd);
+const channel = new Uint8Array(16).fill(0xcd);
 
 describe('topics', () => {
   it('names the authority and channel topics and parses them back', () => {

@@ -93,11 +93,16 @@ const only = (m: CborMap, keys: readonly string[]): void => {
   for (const k of Object.keys(m)) if (!keys.includes(k)) throw new InvalidFieldError(`${F}.${k}`, 'unknown field');
 };
 
-const id32 = (m: CborMap, k: string): Uint8Array => {
-  const v = req(m, k);
-  if (!(v instanceof Uint8Array) || v.length !== 32) throw new InvalidFieldError(`${F}.${k}`, 'expected 32 bytes');
-  return v;
-};
+const idOf =
+  (len: number) =>
+  (m: CborMap, k: string): Uint8Array => {
+    const v = req(m, k);
+    if (!(v instanceof Uint8Array) || v.length !== len) throw new InvalidFieldError(`${F}.${k}`, `expected ${len} bytes`);
+    return v;
+  };
+const id32 = idOf(32);
+/** Channel ids are 16 bytes (protocol CREATE_CHANNEL). */
+const id16 = idOf(16);
 
 const uint = (v: CborValue, field: string, min: number, max: number): number => {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw new InvalidFieldError(field, `expected an integer ${min}..${max}`);
@@ -145,7 +150,7 @@ export const decodeRequest = (body: Uint8Array, limits: Pick<SyncLimits, 'maxReq
   }
   if (k === REQUEST.HAVE) {
     only(m, ['k', 'r', 'c']);
-    return { kind: 'HAVE', room: id32(m, 'r'), channel: id32(m, 'c') };
+    return { kind: 'HAVE', room: id32(m, 'r'), channel: id16(m, 'c') };
   }
   if (k === REQUEST.GET_RANGE) {
     only(m, ['k', 'r', 'c', 'd', 'f', 't']);
@@ -153,7 +158,7 @@ export const decodeRequest = (body: Uint8Array, limits: Pick<SyncLimits, 'maxReq
     const toSeq = seq(m, 't');
     if (toSeq < fromSeq) throw new InvalidFieldError(`${F}.t`, 'toSeq is below fromSeq');
     if (toSeq - fromSeq + 1 > limits.maxRangeSeqs) throw new LimitError(`${F}.t`, limits.maxRangeSeqs, toSeq - fromSeq + 1);
-    return { kind: 'GET_RANGE', room: id32(m, 'r'), channel: id32(m, 'c'), device: id32(m, 'd'), fromSeq, toSeq };
+    return { kind: 'GET_RANGE', room: id32(m, 'r'), channel: id16(m, 'c'), device: id32(m, 'd'), fromSeq, toSeq };
   }
   throw new InvalidFieldError(`${F}.k`, 'unknown request kind');
 };
