@@ -54,26 +54,26 @@ const findGenesis = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoP
 };
 
 export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoPort, roomId?: Uint8Array): RoomState => {
-  const seen = new Set<string>();
-  const all: Signed<AuthorityEntry>[] = [];
-  for (const e of entries) {
-    const h = hexOf(e.id);
-    if (seen.has(h)) continue;
-    seen.add(h);
-    all.push(e);
-  }
-  const genesis = findGenesis(all, crypto, roomId);
+  const genesis = findGenesis(entries, crypto, roomId);
   const room = genesis?.body.room ?? roomId ?? new Uint8Array(32);
   const rejected: Rejection[] = [];
   const pending: Rejection[] = [];
 
-  // 1. Structure.
-  const mine = all.filter((e) => {
-    if (equals(e.body.room, room)) return true;
-    rejected.push({ id: e.id, error: new InvalidFieldError('entry.r', 'entry is for another room') });
-    return false;
-  });
-  const connected = resolveStructure(mine, genesis, rejected, pending);
+  // 1. Structure: one pass drops duplicates and other rooms' entries and indexes the rest by id.
+  const index = new Map<string, number>();
+  const mine: Signed<AuthorityEntry>[] = [];
+  for (const e of entries) {
+    const h = hexOf(e.id);
+    if (index.has(h)) continue;
+    if (!equals(e.body.room, room)) {
+      index.set(h, -1);
+      rejected.push({ id: e.id, error: new InvalidFieldError('entry.r', 'entry is for another room') });
+      continue;
+    }
+    index.set(h, mine.length);
+    mine.push(e);
+  }
+  const connected = resolveStructure(mine, index, genesis, rejected, pending);
 
   // 2. Order.
   const order: OrderedEntry[] = connected
@@ -102,13 +102,13 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
  */
 const resolveStructure = (
   mine: readonly Signed<AuthorityEntry>[],
+  /** id hex -> index in `mine`; -1 for known entries of other rooms. */
+  index: ReadonlyMap<string, number>,
   genesis: Signed<AuthorityEntry> | undefined,
   rejected: Rejection[],
   pending: Rejection[],
 ): Signed<AuthorityEntry>[] => {
   const n = mine.length;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(hexOf((mine[i] as Signed<AuthorityEntry>).id), i);
   // Previous-entry indices of entry i are prevFlat[prevStart[i] .. prevStart[i+1]); -1 marks an unknown one.
   const prevStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) prevStart[i + 1] = (prevStart[i] as number) + (mine[i] as Signed<AuthorityEntry>).body.prev.length;
@@ -119,7 +119,8 @@ const resolveStructure = (
     const prev = (mine[i] as Signed<AuthorityEntry>).body.prev;
     const base = prevStart[i] as number;
     for (let j = 0; j < prev.length; j++) {
-      const k = index.get(hexOf(prev[j] as Uint8Array));
+      const found = index.get(hexOf(prev[j] as Uint8Array));
+      const k = found === undefined || found < 0 ? undefined : found;
       prevFlat[base + j] = k ?? -1;
       if (k !== undefined) {
         waiting[i] = (waiting[i] as number) + 1;
