@@ -36,4 +36,8 @@ export const SUITES: readonly Suite[] = [
   // Debian's Chromium (/usr/bin/chromium or $PARLEY_CHROMIUM; fails, never skips, if it is missing), one browser for the
   // suite; plus the self-test of the shared browser harness in tests/browser.
   nodeTests('store-browser', 'packages/store-browser', ['test/**/*.spec.ts', '../../tests/browser/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
+  // In-process libp2p nodes on 127.0.0.1 (net's test mode), one file at a time.
+  nodeTests('client', 'packages/client', ['test/**/*.spec.ts'], { timeoutMs: 90_000 }),
+  // Three peer processes (child_process.fork of tests/multinode/peer.ts) on loopback.
+  nodeTests('multinode', 'tests', ['multinode/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
 ];

@@ -1,0 +1,76 @@
+/**
+ * Catch-up with one peer over the sync protocol: the authority log (with bundles and shares) first,
+ * then per channel the peer's have-vector against ours and GET_RANGE for what we lack. Everything
+ * received goes through the ingest path. Outbox entries the peer is seen to hold are acknowledged.
+ */
+import type { ParleyNode } from '@parley/net';
+import { type HaveVector, lacking, toHex } from '@parley/protocol';
+import type { ObjectStore } from '@parley/store';
+import type { Ingest } from './ingest.ts';
+import type { RoomSession } from './room-session.ts';
+
+const MAX_RANGE = 1024;
+
+export interface CatchUpResult {
+  readonly frames: number;
+  /** The peer serves this room. */
+  readonly served: boolean;
+}
+
+export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Ingest, s: RoomSession, peer: string): Promise<CatchUpResult> => {
+  let frames = 0;
+  let authority: Uint8Array[];
+  try {
+    authority = await node.getAuthority(peer, s.id);
+  } catch {
+    return { frames: 0, served: false };
+  }
+  const peerHolds = new Set<string>();
+  for (const f of authority) {
+    frames++;
+    const v = await ingest.frame(f, peer);
+    if (v === 'accept') peerHolds.add(toHex(node.crypto.sha256(f)));
+  }
+  for (const ch of s.ready ? s.state.channels() : []) {
+    let remote: HaveVector;
+    try {
+      remote = await node.have(peer, s.id, ch.id);
+    } catch {
+      continue;
+    }
+    const local = await store.haveVector(s.id, ch.id);
+    for (const r of lacking(local, remote)) {
+      for (let from = r.from; from <= r.to; from += MAX_RANGE) {
+        const to = Math.min(r.to, from + MAX_RANGE - 1);
+        let got: Uint8Array[];
+        try {
+          got = await node.getRange(peer, s.id, ch.id, r.device, from, to);
+        } catch {
+          break;
+        }
+        for (const f of got) {
+          frames++;
+          await ingest.frame(f, peer);
+        }
+      }
+    }
+    await ackCovered(store, s, ch.id, remote, peer);
+  }
+  if (peerHolds.size > 0) {
+    for (const e of await store.pending()) {
+      if (toHex(e.object.room) === s.hex && e.object.type !== 'ENVELOPE' && peerHolds.has(toHex(e.object.id))) await store.ack(e.object.id, peer);
+    }
+  }
+  return { frames, served: true };
+};
+
+/** Acknowledges this room's pending envelopes in `channel` that the peer's have-vector covers. */
+export const ackCovered = async (store: ObjectStore, s: RoomSession, channel: Uint8Array, remote: HaveVector, peer: string): Promise<void> => {
+  const ch = toHex(channel);
+  for (const e of await store.pending()) {
+    const o = e.object;
+    if (o.type !== 'ENVELOPE' || toHex(o.room) !== s.hex || o.channel === undefined || toHex(o.channel) !== ch) continue;
+    if (o.device === undefined || o.seq === undefined) continue;
+    if ((remote[toHex(o.device)] ?? 0) >= o.seq) await store.ack(o.id, peer);
+  }
+};

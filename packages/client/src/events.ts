@@ -1,0 +1,75 @@
+/** The client's events and a small typed emitter (no node:events, so the SDK runs in a browser). */
+import type { HistoryMessage } from '@parley/protocol';
+
+export interface MessageEvent {
+  readonly room: Uint8Array;
+  readonly channel: Uint8Array;
+  /** Envelope id. */
+  readonly id: Uint8Array;
+  readonly author: Uint8Array;
+  /** True when this device authored it. */
+  readonly local: boolean;
+  /** Decrypted text when a key is held (undefined for edits/reactions without text or without a key). */
+  readonly text: string | undefined;
+  readonly op: string | undefined;
+}
+
+export interface StateEvent {
+  readonly room: Uint8Array;
+  /** Number of valid authority entries. */
+  readonly entries: number;
+}
+
+export interface SyncEvent {
+  readonly room: Uint8Array;
+  readonly peer: string;
+  /** Frames received in this pass (authority + channel ranges). */
+  readonly frames: number;
+}
+
+export interface ConnectionEvent {
+  readonly peer: string;
+  readonly connected: boolean;
+}
+
+export interface RejectEvent {
+  readonly room: Uint8Array | undefined;
+  readonly type: string;
+  /** Hex id of the rejected object, when it decoded far enough to have one. */
+  readonly id: string | undefined;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ClientEvents {
+  message: MessageEvent;
+  state: StateEvent;
+  sync: SyncEvent;
+  connection: ConnectionEvent;
+  reject: RejectEvent;
+}
+
+export type Listener<T> = (event: T) => void;
+
+export class Emitter<E extends object> {
+  readonly #listeners = new Map<keyof E, Set<Listener<never>>>();
+
+  on<K extends keyof E>(name: K, fn: Listener<E[K]>): () => void {
+    let s = this.#listeners.get(name);
+    if (s === undefined) this.#listeners.set(name, (s = new Set()));
+    s.add(fn as Listener<never>);
+    return () => s.delete(fn as Listener<never>);
+  }
+
+  emit<K extends keyof E>(name: K, event: E[K]): void {
+    for (const fn of this.#listeners.get(name) ?? []) {
+      try {
+        (fn as Listener<E[K]>)(event);
+      } catch {
+        // A listener's failure is its own; it must not break ingest.
+      }
+    }
+  }
+}
+
+export type { HistoryMessage };

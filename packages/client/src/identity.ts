@@ -1,0 +1,94 @@
+/**
+ * A person's keys for one device: the account key, the device's signing and box keys, the account's
+ * certificate for the device and a signed profile. Secrets are 32-byte seeds from the injected
+ * random source. `serializeIdentity` / `loadIdentity` are for tests, bots and services; the web app
+ * keeps its keys in the browser's key storage instead.
+ */
+import {
+  accountKeys,
+  type CryptoPort,
+  certifyDevice,
+  type DeviceCert,
+  type DeviceKeys,
+  deviceKeys,
+  fromHex,
+  type KeyPair,
+  nobleCrypto,
+  openDeviceCert,
+  openProfile,
+  type Profile,
+  type RandomSource,
+  type Signed,
+  signProfile,
+  toHex,
+} from '@parley/protocol';
+import { ClientError } from './errors.ts';
+
+export interface Identity {
+  readonly account: KeyPair;
+  readonly device: DeviceKeys;
+  readonly cert: Signed<DeviceCert>;
+  readonly profile: Signed<Profile>;
+}
+
+export interface CreateIdentityOptions {
+  readonly displayName: string;
+  /** Avatar colour 0xRRGGBB. */
+  readonly color?: number;
+  /** Default: crypto.getRandomValues. */
+  readonly random?: RandomSource;
+  /** Creation time (ms), also the profile version. Default Date.now(). */
+  readonly now?: number;
+  readonly crypto?: CryptoPort;
+  /** Label in the device certificate. */
+  readonly deviceLabel?: string;
+}
+
+const defaultRandom: RandomSource = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+export const createIdentity = (o: CreateIdentityOptions): Identity => {
+  const random = o.random ?? defaultRandom;
+  const crypto = o.crypto ?? nobleCrypto;
+  const now = o.now ?? Date.now();
+  const account = accountKeys(random(32), crypto);
+  const device = deviceKeys(random(32), random(32), crypto);
+  const cert = certifyDevice(account, device, now, crypto, o.deviceLabel);
+  const profile = signProfile(
+    { signer: device.sign.publicKey, account: account.publicKey, version: now, displayName: o.displayName, color: o.color ?? 0x5865f2 },
+    device.sign.secret,
+    crypto,
+  );
+  return { account, device, cert, profile };
+};
+
+/** JSON with hex seeds and frames. Holds secrets: store it like a private key. */
+export const serializeIdentity = (id: Identity): string =>
+  JSON.stringify({
+    v: 1,
+    account: toHex(id.account.secret),
+    sign: toHex(id.device.sign.secret),
+    box: toHex(id.device.box.secret),
+    cert: toHex(id.cert.bytes),
+    profile: toHex(id.profile.bytes),
+  });
+
+export const loadIdentity = (serialized: string, crypto: CryptoPort = nobleCrypto): Identity => {
+  let j: Record<string, unknown>;
+  try {
+    j = JSON.parse(serialized) as Record<string, unknown>;
+  } catch {
+    throw new ClientError('invalid-identity', 'identity: not JSON');
+  }
+  const hex = (k: string): Uint8Array => {
+    const v = j[k];
+    if (typeof v !== 'string') throw new ClientError('invalid-identity', `identity.${k}: expected a hex string`);
+    return fromHex(v);
+  };
+  if (j.v !== 1) throw new ClientError('invalid-identity', 'identity.v: unknown version');
+  const account = accountKeys(hex('account'), crypto);
+  const device = deviceKeys(hex('sign'), hex('box'), crypto);
+  const cert = openDeviceCert(hex('cert'), crypto);
+  if (toHex(cert.body.account) !== toHex(account.publicKey)) throw new ClientError('invalid-identity', 'identity.cert: certifies another account');
+  const profile = openProfile(hex('profile'), crypto, (d) => (toHex(d) === toHex(device.sign.publicKey) ? cert.body : undefined));
+  return { account, device, cert, profile };
+};

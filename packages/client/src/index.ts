@@ -1,0 +1,36 @@
+/**
+ * @parley/client — the headless Parley SDK: one person's device in any number of rooms. It creates
+ * identities, rooms, invites and channels, joins from invite URLs (DHT rendezvous + sync), sends and
+ * reads end-to-end encrypted messages, moderates through authority entries, and keeps everything in
+ * an `ObjectStore`. Every frame from the network or the store goes through one ingest path (decode ->
+ * verify -> authorize -> store -> emit); what this device authors is durable (outbox) before a call
+ * resolves and is re-offered until a peer holds it. No node: imports: it runs in a browser tab too.
+ *
+ * @example
+ * ```ts
+ * import { createIdentity, ParleyClient } from '@parley/client';
+ * import { MemoryStore } from '@parley/store';
+ *
+ * const alice = await ParleyClient.create({
+ *   identity: createIdentity({ displayName: 'alice' }),
+ *   store: new MemoryStore(),
+ *   node: { bootstrap: ['/dns4/hub.example/tcp/443/wss/p2p/12D3KooW...'] },
+ * });
+ * const room = await alice.createRoom({ name: 'Book club', channels: ['general'] });
+ * const url = alice.createInvite(room, { maxUses: 10 });
+ * const general = alice.channels(room)[0]!.id;
+ * alice.on('message', (m) => console.log(m.text));
+ * await alice.send(room, general, 'hello');
+ * // elsewhere: const { room } = await bob.join(url); await bob.history(room, general);
+ * ```
+ */
+export { type CreateRoomOptions, ParleyClient, type ParleyClientOptions } from './client.ts';
+export { ClientError, type ClientErrorCode } from './errors.ts';
+export type { ClientEvents, ConnectionEvent, MessageEvent, RejectEvent, StateEvent, SyncEvent } from './events.ts';
+export type { HistoryOptions } from './history.ts';
+export { ClientHooks } from './hooks.ts';
+export { type CreateIdentityOptions, createIdentity, type Identity, loadIdentity, serializeIdentity } from './identity.ts';
+export { Ingest, type Verdict, type Verifier } from './ingest.ts';
+export type { InviteOptions } from './invite.ts';
+export type { JoinResult } from './join.ts';
+export { storeSyncSource } from './store-source.ts';
