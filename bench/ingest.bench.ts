@@ -24,7 +24,7 @@ import { median } from './lib/stats.ts';
 
 const seed = (label: string): Uint8Array => nodeCrypto.sha256(new TextEncoder().encode(label));
 
-const buildRoom = (members: number, messages: number): { state: RoomState; frames: Uint8Array[] } => {
+export const buildRoom = (members: number, messages: number): { state: RoomState; frames: Uint8Array[] } => {
   const people = Array.from({ length: members }, (_, i) => {
     const account = { secret: seed(`ingest-account-${i}`), publicKey: nodeCrypto.ed25519PublicKey(seed(`ingest-account-${i}`)) };
     const device = deviceKeys(seed(`ingest-device-${i}`), seed(`ingest-box-${i}`), nodeCrypto);

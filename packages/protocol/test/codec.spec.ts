@@ -82,3 +82,32 @@ describe('signed frames', () => {
     );
   });
 });
+
+describe('canonical check (property)', () => {
+  it('accepts exactly the canonical encoding, whatever the keys, and rejects any other key order', async () => {
+    const { default: fc } = await import('fast-check');
+    const { encode } = await import('cborg');
+    const { equals } = await import('../src/bytes.ts');
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('0', '1', '10', '01', 'é', 'a', 'aa', 'b'));
+    const leaf = fc.oneof(fc.nat(), fc.string({ maxLength: 6 }), fc.uint8Array({ maxLength: 4 }), fc.boolean(), fc.constant(null));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { minKeys: 2, maxKeys: 6 }), (obj) => {
+        const canonical = encodeCbor(obj as never);
+        assert.doesNotThrow(() => decodeCanonical(canonical, 'p'));
+        const reversed: Uint8Array = encode(obj, {
+          mapSorter: (a: { value: unknown }[], b: { value: unknown }[]) => (String(a[0]?.value) < String(b[0]?.value) ? 1 : -1),
+        });
+        if (equals(reversed, canonical)) assert.doesNotThrow(() => decodeCanonical(reversed, 'p'));
+        else
+          assert.throws(
+            () => decodeCanonical(reversed, 'p'),
+            (e: ProtocolError) => e.code === 'ERR_NON_CANONICAL',
+          );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

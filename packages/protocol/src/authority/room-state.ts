@@ -2,7 +2,7 @@
  * RoomState: the result of replaying an authority log, queryable at any position of the total order
  * (see view.ts). Built by replay.ts; everything here is read-only lookups over versioned registers.
  */
-import { compare, hexOf } from '../bytes.ts';
+import { compare, hexOf, toHex } from '../bytes.ts';
 import type { Signed } from '../codec/signed.ts';
 import type { ProtocolError } from '../errors.ts';
 import { CAP, OWNER_RANK, ROLE_MEMBER, type RoleDef } from './capabilities.ts';
@@ -114,7 +114,7 @@ export class RoomState implements AuthorityView {
 
   positionOf(entryId: Uint8Array): number | undefined {
     if (this.d.positions === undefined) this.d.positions = new Map(this.d.order.map((o) => [o.hex, o.position]));
-    return this.d.positions.get(hexOf(entryId));
+    return this.d.positions.get(toHex(entryId));
   }
   lamportOf(entryId: Uint8Array): number | undefined {
     const p = this.positionOf(entryId);
@@ -148,7 +148,7 @@ export class RoomState implements AuthorityView {
   }
 
   deviceInfo(device: Uint8Array): DeviceInfo | undefined {
-    const r = this.d.devices.get(hexOf(device));
+    const r = this.d.devices.get(toHex(device));
     return r === undefined ? undefined : { device: r.device, account: r.account, boxKey: r.boxKey, revoked: r.revokedAt !== undefined };
   }
   /** Devices certified for `account`, in the order they were added. */
@@ -227,9 +227,9 @@ export class RoomState implements AuthorityView {
   }
 
   cutoffViolation(device: Uint8Array, stream: StreamId, seq: number, pos: number): CutoffHit | undefined {
-    const records = this.d.cutoffs.get(hexOf(device));
+    const records = this.d.cutoffs.get(toHex(device));
     if (records === undefined) return undefined;
-    const s = hexOf(stream);
+    const s = toHex(stream);
     for (const r of records) {
       if (pos >= r.position) continue;
       if (!scopeCovers(r.scope, s)) continue;
@@ -240,10 +240,10 @@ export class RoomState implements AuthorityView {
   }
 
   channelAt(channel: Uint8Array, pos: number): ChannelInfo | undefined {
-    return this.d.channels.get(hexOf(channel))?.at(pos);
+    return this.d.channels.get(toHex(channel))?.at(pos);
   }
   epochAt(channel: Uint8Array, pos: number): number {
-    const list = this.d.epochs.get(hexOf(channel));
+    const list = this.d.epochs.get(toHex(channel));
     if (list === undefined || list.length === 0 || (list[0]?.position ?? 0) > pos) return 0;
     let e = 0;
     for (let i = 0; i < list.length; i++) if ((list[i]?.position ?? Number.POSITIVE_INFINITY) <= pos) e = i;

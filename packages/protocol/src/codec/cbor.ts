@@ -26,6 +26,40 @@ const decodeOptions = {
 
 export const encodeCbor = (value: CborValue): Uint8Array => dagCbor.encode(value);
 
+/**
+ * DAG-CBOR map key order: shorter keys first, then bytewise. For the ASCII keys the protocol uses,
+ * UTF-16 code unit order equals byte order.
+ */
+const keyOrdered = (a: string, b: string): boolean => a.length < b.length || (a.length === b.length && a < b);
+const ASCII_KEY = /^[\x20-\x7e]*$/;
+const INTEGER_LIKE = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * True when every map in `v` has its keys in canonical order. Strict decoding already refuses
+ * non-minimal integers and lengths, duplicate keys, floats, tags and indefinite lengths, so key order
+ * is the only freedom left. Undefined when the walk cannot decide (non-ASCII or integer-like keys,
+ * whose object order JavaScript does not keep): then the caller re-encodes and compares.
+ */
+const keysCanonical = (v: CborValue): boolean | undefined => {
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const r = keysCanonical(x);
+      if (r !== true) return r;
+    }
+    return true;
+  }
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (!ASCII_KEY.test(k) || INTEGER_LIKE.test(k)) return undefined;
+    if (i > 0 && !keyOrdered(keys[i - 1] as string, k)) return false;
+    const r = keysCanonical(v[k] as CborValue);
+    if (r !== true) return r;
+  }
+  return true;
+};
+
 export const decodeCanonical = (b: Uint8Array, field: string): CborValue => {
   scanCbor(b, field);
   let value: CborValue;
@@ -34,7 +68,8 @@ export const decodeCanonical = (b: Uint8Array, field: string): CborValue => {
   } catch (e) {
     throw new DecodeError(field, `CBOR: ${(e as Error).message}`);
   }
-  if (!equals(encodeCbor(value), b)) throw new NonCanonicalError(field);
+  const fast = keysCanonical(value);
+  if (fast === false || (fast === undefined && !equals(encodeCbor(value), b))) throw new NonCanonicalError(field);
   return value;
 };
 
