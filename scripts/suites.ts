@@ -38,6 +38,6 @@ export const SUITES: readonly Suite[] = [
   nodeTests('store-browser', 'packages/store-browser', ['test/**/*.spec.ts', '../../tests/browser/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
   // In-process libp2p nodes on 127.0.0.1 (net's test mode), one file at a time.
   nodeTests('client', 'packages/client', ['test/**/*.spec.ts'], { timeoutMs: 90_000 }),
-  // Three peer processes (child_process.fork of tests/multinode/peer.ts) on loopback.
+  // Peers in separate processes (child_process.fork of tests/multinode/peer.ts) on loopback: 3 peers, then 12 (partition, catch-up).
   nodeTests('multinode', 'tests', ['multinode/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
 ];

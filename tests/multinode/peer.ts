@@ -1,9 +1,16 @@
 /**
- * One Parley peer in its own process, driven over IPC by a multi-node test: it runs the SDK on a
+ * Parley peers in one process, driven over IPC by a multi-node test: each runs the SDK on its own
  * loopback node in test mode and answers `{ id, cmd, args }` with `{ id, ok, result | error }`.
  * Bytes travel as lowercase hex.
+ *
+ * One process can host several clients: every command takes an optional `who` (default
+ * `'default'`), naming the client it is for. `stop` closes one client's node but keeps its identity
+ * and store; `restart` brings it back from that store with a fresh node. `block` / `unblock` cut
+ * links at the transport: the node's libp2p connection gater refuses dials to and connections from
+ * the blocked peer ids (checked again after the encryption handshake), and open connections to them
+ * are hung up.
  */
-import { createIdentity, ParleyClient } from '@parley/client';
+import { createIdentity, type Identity, ParleyClient } from '@parley/client';
 import { fromHex, toHex } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore } from '@parley/store';
@@ -14,76 +21,202 @@ export interface Request {
   readonly args: Record<string, unknown>;
 }
 
-let client: ParleyClient | undefined;
-const c = (): ParleyClient => {
-  if (client === undefined) throw new Error('peer not started');
-  return client;
+interface Hosted {
+  identity: Identity;
+  store: MemoryStore;
+  client: ParleyClient | undefined;
+  readonly blocked: Set<string>;
+}
+
+type Gater = Record<string, (...args: unknown[]) => boolean | Promise<boolean>>;
+
+const hosted = new Map<string, Hosted>();
+const who = (a: Record<string, unknown>): string => (a.who === undefined ? 'default' : String(a.who));
+const h = (a: Record<string, unknown>): Hosted => {
+  const x = hosted.get(who(a));
+  if (x === undefined) throw new Error(`peer ${who(a)} not started`);
+  return x;
+};
+const c = (a: Record<string, unknown>): ParleyClient => {
+  const x = h(a).client;
+  if (x === undefined) throw new Error(`peer ${who(a)} is stopped`);
+  return x;
 };
 const hex = (v: unknown): Uint8Array => fromHex(String(v));
 
+/** Starts a client for `x` on a fresh loopback node and installs its blocking gater hooks. */
+const launch = async (x: Hosted, bootstrap: string[]): Promise<ParleyClient> => {
+  const client = await ParleyClient.create({
+    identity: x.identity,
+    store: x.store,
+    crypto: nodeCrypto,
+    syncIntervalMs: 1000,
+    keyDelayMs: 300,
+    node: {
+      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+      dhtMode: 'server',
+      testMode: true,
+      iceServers: [],
+      bootstrap,
+    },
+  });
+  // libp2p keeps the gater object it was given (net's test mode passes one); its deny* hooks are read per call.
+  const gater = (client.node.libp2p as unknown as { components: { connectionGater: Gater } }).components.connectionGater;
+  const deny = (peer: unknown) => x.blocked.has(String(peer));
+  gater.denyDialPeer = deny;
+  gater.denyInboundEncryptedConnection = deny;
+  gater.denyOutboundEncryptedConnection = deny;
+  gater.denyInboundUpgradedConnection = deny;
+  gater.denyOutboundUpgradedConnection = deny;
+  x.client = client;
+  return client;
+};
+
+const started = (client: ParleyClient) => ({
+  peerId: client.node.peerId.toString(),
+  addrs: client.node.multiaddrs(),
+  account: toHex(client.identity.account.publicKey),
+});
+
 const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
   async start(a) {
-    const name = String(a.name);
-    client = await ParleyClient.create({
-      identity: createIdentity({ displayName: name, crypto: nodeCrypto }),
+    const x: Hosted = {
+      identity: createIdentity({ displayName: String(a.name), crypto: nodeCrypto }),
       store: new MemoryStore(),
-      crypto: nodeCrypto,
-      syncIntervalMs: 1000,
-      keyDelayMs: 300,
-      node: {
-        listen: ['/ip4/127.0.0.1/tcp/0/ws'],
-        dhtMode: 'server',
-        testMode: true,
-        iceServers: [],
-        bootstrap: (a.bootstrap as string[] | undefined) ?? [],
-      },
-    });
-    return { peerId: client.node.peerId, addrs: client.node.multiaddrs(), account: toHex(client.identity.account.publicKey) };
+      client: undefined,
+      blocked: new Set(),
+    };
+    hosted.set(who(a), x);
+    return started(await launch(x, (a.bootstrap as string[] | undefined) ?? []));
   },
   async createRoom(a) {
-    const room = await c().createRoom({ name: String(a.name), channels: ['general'] });
-    return { room: toHex(room), channel: toHex(c().channels(room)[0]?.id as Uint8Array) };
+    const room = await c(a).createRoom({ name: String(a.name), channels: ['general'] });
+    return { room: toHex(room), channel: toHex(c(a).channels(room)[0]?.id as Uint8Array) };
   },
   async invite(a) {
-    return c().createInvite(hex(a.room), { addrs: a.addrs as string[] | undefined });
+    return c(a).createInvite(hex(a.room), { addrs: a.addrs as string[] | undefined });
   },
   async join(a) {
-    const r = await c().join(String(a.url), { timeoutMs: 45_000 });
+    const r = await c(a).join(String(a.url), { timeoutMs: 45_000 });
     return { room: toHex(r.room), dhtPeers: r.dhtPeers, syncedFrom: r.syncedFrom };
   },
   async canSend(a) {
-    return c().canSend(hex(a.room), hex(a.channel));
+    return c(a).canSend(hex(a.room), hex(a.channel));
   },
   async send(a) {
-    return toHex(await c().send(hex(a.room), hex(a.channel), String(a.text)));
+    return toHex(await c(a).send(hex(a.room), hex(a.channel), String(a.text)));
+  },
+  /** Sends `count` messages `${prefix}${i}` one after another; resolves with their ids. */
+  async sendMany(a) {
+    const ids: string[] = [];
+    for (let i = 0; i < Number(a.count); i++) ids.push(toHex(await c(a).send(hex(a.room), hex(a.channel), `${String(a.prefix)}${i}`)));
+    return ids;
+  },
+  async grant(a) {
+    return toHex(await c(a).grant(hex(a.room), hex(a.account), String(a.role)));
+  },
+  async pin(a) {
+    return toHex(await c(a).pin(hex(a.room), hex(a.channel), hex(a.message)));
   },
   async history(a) {
-    return (await c().history(hex(a.room), hex(a.channel), { limit: 1000 })).map((m) => ({ id: toHex(m.id), text: m.text }));
+    const limit = a.limit === undefined ? 1000 : Number(a.limit);
+    return (await c(a).history(hex(a.room), hex(a.channel), { limit })).map((m) => ({ id: toHex(m.id), text: m.text }));
+  },
+  /** The store's have-vector for the channel (cheap to poll): its total and a digest of its sorted entries. */
+  async haveDigest(a) {
+    const v = await c(a).store.haveVector(hex(a.room), hex(a.channel));
+    const rows = Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1));
+    return {
+      total: rows.reduce((n, [, seq]) => n + seq, 0),
+      digest: toHex(nodeCrypto.sha256(new TextEncoder().encode(rows.map(([d, seq]) => `${d}:${seq}`).join(',')))),
+    };
+  },
+  /** Count and SHA-256 of the history's ids in order (cheap to poll). */
+  async historyDigest(a) {
+    const h = await c(a).history(hex(a.room), hex(a.channel), { limit: Number(a.limit ?? 5000) });
+    return { count: h.length, digest: toHex(nodeCrypto.sha256(new TextEncoder().encode(h.map((m) => toHex(m.id)).join(',')))) };
+  },
+  /** A digest of the replayed RoomState: every entry in order with its validity, the heads, members and channels. */
+  async digest(a) {
+    const st = c(a).state(hex(a.room));
+    const parts = [
+      ...st.entries.map((e) => `${e.position}:${e.hex}:${st.isValid(e.position) ? 1 : 0}`),
+      `heads:${st
+        .heads()
+        .map((x) => toHex(x))
+        .sort()
+        .join(',')}`,
+      `members:${c(a)
+        .members(hex(a.room))
+        .map((m) => toHex(m.account))
+        .sort()
+        .join(',')}`,
+      `channels:${c(a)
+        .channels(hex(a.room))
+        .map((ch) => `${toHex(ch.id)}/${ch.name}`)
+        .sort()
+        .join(',')}`,
+    ];
+    return { length: st.length, digest: toHex(nodeCrypto.sha256(new TextEncoder().encode(parts.join('\n')))) };
   },
   async members(a) {
-    return c()
+    return c(a)
       .members(hex(a.room))
       .map((m) => toHex(m.account));
   },
-  async peers() {
-    return c()
+  async peers(a) {
+    return c(a)
       .node.libp2p.getPeers()
       .map((p) => p.toString());
   },
+  async dial(a) {
+    await c(a).node.dial(String(a.addr));
+    return true;
+  },
+  /** Cuts this client off from `peers` (peer ids) at the transport: refuse from now on, hang up what is open. */
+  async block(a) {
+    const x = h(a);
+    const ids = a.peers as string[];
+    for (const p of ids) x.blocked.add(p);
+    const libp2p = c(a).node.libp2p;
+    for (const conn of libp2p.getConnections()) {
+      if (x.blocked.has(conn.remotePeer.toString())) await conn.close().catch(() => conn.abort(new Error('partition')));
+    }
+    return true;
+  },
+  async unblock(a) {
+    h(a).blocked.clear();
+    return true;
+  },
+  /** Closes this client's node; identity and store stay for `restart`. */
+  async stop(a) {
+    const x = h(a);
+    await x.client?.close();
+    x.client = undefined;
+    return true;
+  },
+  /** Starts a stopped client again from its store on a fresh node, re-opens `rooms`, and dials `bootstrap`. */
+  async restart(a) {
+    const x = h(a);
+    if (x.client !== undefined) throw new Error(`peer ${who(a)} is running`);
+    const client = await launch(x, (a.bootstrap as string[] | undefined) ?? []);
+    for (const r of (a.rooms as string[] | undefined) ?? []) await client.openRoom(hex(r));
+    return started(client);
+  },
   async close() {
-    await client?.close();
+    for (const x of hosted.values()) await x.client?.close();
     setTimeout(() => process.exit(0), 50);
     return true;
   },
 };
 
 process.on('message', (m: Request) => {
-  const h = handlers[m.cmd];
-  if (h === undefined) {
+  const handler = handlers[m.cmd];
+  if (handler === undefined) {
     process.send?.({ id: m.id, ok: false, error: `unknown command ${m.cmd}` });
     return;
   }
-  h(m.args).then(
+  handler(m.args).then(
     (result) => process.send?.({ id: m.id, ok: true, result }),
     (e: unknown) => process.send?.({ id: m.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
   );

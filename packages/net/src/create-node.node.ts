@@ -1,9 +1,10 @@
 /**
  * The Node variant: listens on WebSockets (a hub puts TLS in front of it, or uses `/tls/ws`), dials
  * WebSockets and circuit-relay addresses, optionally offers relay reservations (hubs) and WebRTC
- * (node-datachannel, loaded only when asked for). Signature checks default to node:crypto.
+ * (node-datachannel, loaded only when asked for) and mDNS discovery on the LAN (`mdns: true`). Signature checks default to node:crypto.
  */
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2';
+import { mdns } from '@libp2p/mdns';
 import { webSockets } from '@libp2p/websockets';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import type { ParleyNodeOptions } from './options.ts';
@@ -35,6 +36,7 @@ export const createParleyNode = async (opts: ParleyNodeOptions = {}): Promise<Pa
   }
   return buildParleyNode(opts, {
     transports,
+    peerDiscovery: opts.mdns === true ? [mdns()] : undefined,
     services: opts.relayServer === true ? { relay: circuitRelayServer() } : {},
     defaultListen: ['/ip4/0.0.0.0/tcp/0/ws'],
     defaultCrypto: nodeCrypto,

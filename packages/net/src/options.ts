@@ -3,6 +3,8 @@
  * allowances of test mode (never defaults in production).
  */
 import { type CryptoPort, LISTING_DIFFICULTY } from '@parley/protocol';
+import type { Libp2pOptions } from 'libp2p';
+import type { PeerCache } from './bootstrap.ts';
 import type { GossipValidator } from './gossip.ts';
 import type { SyncLimits } from './sync/messages.ts';
 import type { SyncSource } from './sync/source.ts';
@@ -34,8 +36,28 @@ export interface ParleyNodeOptions {
   readonly listen?: readonly string[];
   /** Multiaddrs to announce instead of the listen addresses (a hub behind a proxy). */
   readonly announce?: readonly string[];
-  /** Multiaddrs, each ending in `/p2p/<peer id>`, dialled on start and again while none is connected. */
+  /**
+   * Configured bootstrap multiaddrs (hubs), each ending in `/p2p/<peer id>` or a `/dnsaddr/<domain>`
+   * whose `_dnsaddr.<domain>` TXT records list them. Dialled after the cached peers, see `peerCache`.
+   */
   readonly bootstrap?: readonly string[];
+  /** Multiaddrs from an invite, dialled after `bootstrap`; more with `node.addBootstrap(addrs)`. */
+  readonly invite?: readonly string[];
+  /** Where the multiaddrs of peers this node dialled are kept between sessions; dialled first on start. */
+  readonly peerCache?: PeerCache;
+  /** How many addresses the peer cache keeps. Default 32. */
+  readonly peerCacheSize?: number;
+  /** How often the peer cache is saved while running (and always on stop). Default 5 minutes. */
+  readonly peerCacheSaveMs?: number;
+  /** Time limit of one bootstrap dial, dnsaddr resolution included. Default 10 s. */
+  readonly bootstrapDialTimeoutMs?: number;
+  /**
+   * DNS resolver for `/dnsaddr/` (and `/dns4/`...) addresses. Default: libp2p's (node:dns on Node,
+   * DNS-over-HTTPS in browsers). Tests inject a stub.
+   */
+  readonly dns?: Libp2pOptions['dns'];
+  /** Node only: find peers on the local network with mDNS (hubs, bots) and dial them. Default false. */
+  readonly mdns?: boolean;
   /**
    * 'server' answers DHT queries and stores records (hubs, tests); 'client' only asks (browsers);
    * 'auto' (Node default) becomes a server once libp2p finds a public address.
@@ -67,6 +89,9 @@ export const DEFAULTS = {
   republishIntervalMs: 10 * 60_000,
   queryTimeoutMs: 30_000,
   bootstrapRetryMs: 30_000,
+  bootstrapDialTimeoutMs: 10_000,
+  peerCacheSize: 32,
+  peerCacheSaveMs: 5 * 60_000,
   listingDifficulty: LISTING_DIFFICULTY,
 } as const;
 

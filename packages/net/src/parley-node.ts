@@ -40,6 +40,8 @@ export interface ParleyServices {
 export interface Platform {
   readonly transports: NonNullable<Libp2pOptions['transports']>;
   readonly services?: ServiceFactoryMap<Record<string, unknown>>;
+  /** Peer discovery modules (Node: mDNS); discovered peers are dialled. */
+  readonly peerDiscovery?: NonNullable<Libp2pOptions['peerDiscovery']>;
   readonly defaultListen: readonly string[];
   readonly defaultCrypto: CryptoPort;
   readonly defaultDhtMode: 'client' | 'server' | 'auto';
@@ -71,6 +73,7 @@ export class ParleyNode {
   private readonly bootstrapper: Bootstrapper;
   private readonly dhtMode: 'client' | 'server' | 'auto';
   private readonly platform: Platform;
+  private readonly dialDiscovered: boolean;
   private running = false;
 
   constructor(libp2p: Libp2p<ParleyServices>, seed: Uint8Array, opts: ParleyNodeOptions, platform: Platform, penalties: PenaltyBox) {
@@ -91,8 +94,24 @@ export class ParleyNode {
       republishIntervalMs: opts.republishIntervalMs ?? DEFAULTS.republishIntervalMs,
       queryTimeoutMs: opts.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
     });
-    this.bootstrapper = new Bootstrapper(libp2p, opts.bootstrap ?? [], opts.bootstrapRetryMs ?? DEFAULTS.bootstrapRetryMs);
+    this.bootstrapper = new Bootstrapper(libp2p, {
+      addrs: opts.bootstrap,
+      invite: opts.invite,
+      cache: opts.peerCache,
+      retryMs: opts.bootstrapRetryMs ?? DEFAULTS.bootstrapRetryMs,
+      dialTimeoutMs: opts.bootstrapDialTimeoutMs ?? DEFAULTS.bootstrapDialTimeoutMs,
+      cacheSize: opts.peerCacheSize ?? DEFAULTS.peerCacheSize,
+      saveIntervalMs: opts.peerCacheSaveMs ?? DEFAULTS.peerCacheSaveMs,
+    });
+    this.dialDiscovered = (platform.peerDiscovery?.length ?? 0) > 0;
   }
+
+  /** Dials a peer found by a discovery module (mDNS) unless already connected. */
+  private readonly onDiscovery = (evt: CustomEvent<{ id: PeerId; multiaddrs: unknown[] }>): void => {
+    const { id } = evt.detail;
+    if (id.equals(this.libp2p.peerId) || this.libp2p.getConnections(id).length > 0) return;
+    this.libp2p.dial(id, { signal: AbortSignal.timeout(DEFAULTS.bootstrapDialTimeoutMs) }).catch(() => {});
+  };
 
   get peerId(): string {
     return this.libp2p.peerId.toString();
@@ -115,17 +134,32 @@ export class ParleyNode {
     if (this.dhtMode === 'server') await this.libp2p.services.dht.setMode('server');
     this.gossip.start();
     this.rendezvous.start();
-    this.bootstrapper.start();
+    if (this.dialDiscovered) this.libp2p.addEventListener('peer:discovery', this.onDiscovery);
+    await this.bootstrapper.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.bootstrapper.stop();
+    if (this.dialDiscovered) this.libp2p.removeEventListener('peer:discovery', this.onDiscovery);
+    await this.bootstrapper.stop();
     this.rendezvous.stop();
     this.gossip.stop();
     await this.libp2p.stop();
     await this.platform.onStopped?.();
+  }
+
+  /**
+   * Adds bootstrap addresses from an invite (dialled after the cached and configured ones); if the
+   * node has no connection they are tried now.
+   */
+  addBootstrap(addrs: readonly string[]): void {
+    this.bootstrapper.add(addrs);
+  }
+
+  /** The layered bootstrap (dial attempts in `attempts`, the cache snapshot in `snapshot()`). */
+  get bootstrap(): Bootstrapper {
+    return this.bootstrapper;
   }
 
   /** Dials a peer by id (addresses from the peer store) or by a multiaddr string with /p2p/. */
@@ -245,6 +279,8 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
     transports: platform.transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    peerDiscovery: platform.peerDiscovery === undefined ? undefined : [...platform.peerDiscovery],
+    dns: opts.dns,
     connectionGater: test ? { denyDialMultiaddr: () => false } : undefined,
     connectionManager: test ? { allow: [...TEST_MODE.allow] } : undefined,
     services: {

@@ -1,5 +1,5 @@
 /** Everything @parley/net exports on every platform; index.ts / index.browser.ts add createParleyNode. */
-export { Bootstrapper } from './bootstrap.ts';
+export { type BootstrapAttempt, type BootstrapInit, type BootstrapLayer, Bootstrapper, MemoryPeerCache, type PeerCache } from './bootstrap.ts';
 export { PARLEY_NAMESPACE, parleySelector, parleyValidator, parseDhtKey, type RecordVerifyContext } from './dht-records.ts';
 export { NetError, type NetErrorCode, SyncProtocolError, SyncRemoteError, SyncTimeoutError } from './errors.ts';
 export { frameMessageId, frameShapeValidator, type GossipMessage, type GossipValidator, type GossipVerdict, PARLEY_TOPIC_SCORE, RoomGossip } from './gossip.ts';
