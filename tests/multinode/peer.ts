@@ -10,8 +10,9 @@
  * the blocked peer ids (checked again after the encryption handshake), and open connections to them
  * are hung up.
  */
+import { randomBytes } from 'node:crypto';
 import { createIdentity, type Identity, ParleyClient } from '@parley/client';
-import { fromHex, toHex } from '@parley/protocol';
+import { fromHex, nextEntry, toHex } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore } from '@parley/store';
 
@@ -42,6 +43,7 @@ const c = (a: Record<string, unknown>): ParleyClient => {
   if (x === undefined) throw new Error(`peer ${who(a)} is stopped`);
   return x;
 };
+const rnd = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 const hex = (v: unknown): Uint8Array => fromHex(String(v));
 
 /** Starts a client for `x` on a fresh loopback node and installs its blocking gater hooks. */
@@ -202,6 +204,96 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
     const client = await launch(x, (a.bootstrap as string[] | undefined) ?? []);
     for (const r of (a.rooms as string[] | undefined) ?? []) await client.openRoom(hex(r));
     return started(client);
+  },
+  /** The gossipsub score this client's node gives `peer` (cached per heartbeat) and the penalties it counted against it. */
+  async score(a) {
+    const node = c(a).node;
+    const pubsub = (node.libp2p.services as unknown as { pubsub: { getScore(p: string): number } }).pubsub;
+    const peer = String(a.peer);
+    const reasons = ['sync-malformed', 'sync-oversize', 'sync-timeout', 'gossip-reject'] as const;
+    return { score: pubsub.getScore(peer), penalties: Object.fromEntries(reasons.map((r) => [r, node.penalties.count(peer, r)])) };
+  },
+  /** Whether the authority entry `id` is in the replayed room: null if absent, else its validity. */
+  async entryValid(a) {
+    const st = c(a).state(hex(a.room));
+    const e = st.entries.find((x) => toHex(nodeCrypto.sha256(fromHex(x.hex))) === String(a.id));
+    return e === undefined ? null : st.isValid(e.position);
+  },
+  /**
+   * Misbehaves on the room's gossip topics: a forged signature, random garbage, an unauthorized
+   * self-grant, a replay of `replay` (an envelope id held in the store) and an oversized frame
+   * (last: it may break the gossip stream). Resolves with the ids (hex SHA-256) of what it sent.
+   */
+  async attackGossip(a) {
+    const client = c(a);
+    const room = hex(a.room);
+    const channel = hex(a.channel);
+    const chTopic = `/parley/room/${String(a.room)}/ch/${String(a.channel)}`;
+    const authTopic = `/parley/room/${String(a.room)}/authority`;
+    const pub = async (topic: string, frame: Uint8Array) => client.node.publish(topic, frame).catch(() => 0);
+    const sent: Record<string, string> = {};
+    // Forged: a copy of our own valid envelope with its last (signature) byte flipped.
+    const own = (await h(a).store.get(hex(a.own), room)) as { bytes: Uint8Array } | undefined;
+    if (own === undefined) throw new Error('own envelope not in store');
+    const forged = Uint8Array.from(own.bytes);
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 0x01;
+    sent.forged = toHex(nodeCrypto.sha256(forged));
+    await pub(chTopic, forged);
+    // Garbage bytes on both topics.
+    for (let i = 0; i < 3; i++) {
+      await pub(chTopic, rnd(200 + i));
+      await pub(authTopic, rnd(100 + i));
+    }
+    // Unauthorized: a plain member grants itself mod (signed correctly, refused by the rules).
+    const grant = nextEntry(
+      client.state(room),
+      client.author,
+      { kind: 'grant', target: client.identity.account.publicKey, role: 'mod' },
+      Date.now(),
+      nodeCrypto,
+    );
+    sent.grant = toHex(grant.id);
+    await pub(authTopic, grant.bytes);
+    // Replay of an honest envelope (same bytes, same id).
+    const honest = (await h(a).store.get(hex(a.replay), room)) as { bytes: Uint8Array } | undefined;
+    if (honest === undefined) throw new Error('honest envelope not in store');
+    await pub(chTopic, honest.bytes);
+    // Oversized: above the 256 KiB frame limit.
+    await pub(chTopic, rnd(300 * 1024));
+    void channel;
+    return sent;
+  },
+  /** Misbehaves on the sync protocol towards `peer`: garbage frames, a huge length prefix, and a stream that never sends. */
+  async attackSync(a) {
+    const libp2p = c(a).node.libp2p as unknown as {
+      dialProtocol(p: unknown, proto: string): Promise<{ send(b: Uint8Array): boolean; close(): Promise<void>; abort(e: Error): void }>;
+      getConnections(): { remotePeer: { toString(): string } }[];
+    };
+    const target = libp2p.getConnections().find((x) => x.remotePeer.toString() === String(a.peer))?.remotePeer;
+    if (target === undefined) throw new Error('not connected to target');
+    const open = () => libp2p.dialProtocol(target, '/parley/sync/1.0.0');
+    const idle: { abort(e: Error): void }[] = [];
+    const payloads = [
+      Uint8Array.of(5, 0x02, 0xde, 0xad, 0xbe, 0xef), // wrong version
+      Uint8Array.from([20, 0x01, ...rnd(19)]), // garbage CBOR
+      Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f), // huge length prefix
+    ];
+    for (const p of payloads) {
+      try {
+        const s = await open();
+        s.send(p);
+        await s.close().catch(() => undefined);
+      } catch {
+        // the server may reset at once
+      }
+    }
+    // A stream that never sends: the server's request deadline (5 s) must fire.
+    try {
+      idle.push(await open());
+    } catch {}
+    await new Promise((r) => setTimeout(r, 6_500));
+    for (const s of idle) s.abort(new Error('done'));
+    return true;
   },
   async close() {
     for (const x of hosted.values()) await x.client?.close();
