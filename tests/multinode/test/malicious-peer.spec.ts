@@ -7,75 +7,8 @@
  * messages, score the attacker down, stay alive, and still talk afterwards.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, fork } from 'node:child_process';
 import { after, test } from 'node:test';
-
-const PEER = new URL('../peer.ts', import.meta.url).pathname;
-
-class Peer {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  #next = 1;
-  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-
-  constructor(name: string) {
-    this.name = name;
-    this.proc = fork(PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.proc.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-      const w = this.#waiting.get(m.id);
-      this.#waiting.delete(m.id);
-      if (m.ok) w?.resolve(m.result);
-      else w?.reject(new Error(`${this.name}: ${m.error}`));
-    });
-    this.proc.on('exit', () => {
-      for (const w of this.#waiting.values()) w.reject(new Error(`${this.name} exited`));
-      this.#waiting.clear();
-    });
-  }
-
-  call<T>(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${this.name}.${cmd}: no answer in ${timeoutMs} ms`)), timeoutMs);
-      this.#waiting.set(id, {
-        resolve: (v) => {
-          clearTimeout(t);
-          resolve(v as T);
-        },
-        reject: (e) => {
-          clearTimeout(t);
-          reject(e);
-        },
-      });
-      this.proc.send({ id, cmd, args });
-    });
-  }
-}
-
-const eventually = async <T>(what: string, fn: () => Promise<T | false | undefined>, timeoutMs = 40_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`eventually(${what}) timed out${last === undefined ? '' : `: ${(last as Error).message}`}`);
-};
-
-interface Started {
-  peerId: string;
-  addrs: string[];
-  account: string;
-}
-interface Msg {
-  id: string;
-  text: string | undefined;
-}
+import { eventually, type Msg, PeerProcess as Peer, type Started } from '../harness.ts';
 
 const peers: Peer[] = [];
 after(async () => {
