@@ -30,6 +30,20 @@ export const channelTests = (ctx: SuiteContext): void => {
         assert.deepEqual(await s.range(room, f.channel(), { limit: 10 }), []);
       }));
 
+    it('batches of any size put into an existing history keep it in (lamport, id) order', () =>
+      ctx.with(async (s) => {
+        const f = new Fixtures(33);
+        const room = f.room();
+        const ch = f.channel();
+        const hist = f.shuffle(f.history(room, ch, 300, 6));
+        let at = 0;
+        for (const size of [5, 70, 1, 40, 120, 3, 61]) {
+          await s.put(hist.slice(at, at + size));
+          at += size;
+          assert.deepEqual(ids(await s.range(room, ch, { limit: 1000 })), ids(historyOrder(hist.slice(0, at))));
+        }
+      }));
+
     it('after and before are exclusive, alone and together, in both orders', () =>
       ctx.with(async (s) => {
         const f = new Fixtures(31);

@@ -13,7 +13,7 @@ export const cursorOf = (o: StoredObject): Cursor => ({ lamport: o.lamport as nu
 
 export class ChannelLog {
   /** Sorted by (lamport, id). */
-  readonly #sorted: StoredObject[] = [];
+  #sorted: StoredObject[] = [];
   /** device hex -> seq -> objects with that seq (several when a device equivocated). */
   readonly #seqs = new Map<string, Map<number, StoredObject[]>>();
 
@@ -36,6 +36,43 @@ export class ChannelLog {
 
   add(o: StoredObject): void {
     this.#sorted.splice(this.#index(cursorOf(o), false), 0, o);
+    this.#indexSeq(o);
+  }
+
+  /**
+   * Adds a batch: small ones by binary insertion, large ones by sorting the batch and merging it
+   * into the sorted array in one pass (inserting one by one is quadratic when a late joiner's
+   * batches arrive per device, i.e. out of (lamport, id) order).
+   */
+  addMany(batch: readonly StoredObject[]): void {
+    if (batch.length < 32) {
+      for (const o of batch) this.add(o);
+      return;
+    }
+    const incoming = [...batch].sort((a, b) => compareCursors(cursorOf(a), cursorOf(b)));
+    const old = this.#sorted;
+    const merged: StoredObject[] = new Array(old.length + incoming.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < incoming.length) {
+      const a = old[i] as StoredObject;
+      const b = incoming[j] as StoredObject;
+      if (compareCursors(cursorOf(a), cursorOf(b)) <= 0) {
+        merged[k++] = a;
+        i++;
+      } else {
+        merged[k++] = b;
+        j++;
+      }
+    }
+    while (i < old.length) merged[k++] = old[i++] as StoredObject;
+    while (j < incoming.length) merged[k++] = incoming[j++] as StoredObject;
+    this.#sorted = merged;
+    for (const o of incoming) this.#indexSeq(o);
+  }
+
+  #indexSeq(o: StoredObject): void {
     const d = toHex(o.device as Uint8Array);
     let bySeq = this.#seqs.get(d);
     if (bySeq === undefined) this.#seqs.set(d, (bySeq = new Map()));
