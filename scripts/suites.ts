@@ -40,4 +40,6 @@ export const SUITES: readonly Suite[] = [
   nodeTests('client', 'packages/client', ['test/**/*.spec.ts'], { timeoutMs: 90_000 }),
   // Peers in separate processes (child_process.fork of tests/multinode/peer.ts) on loopback: 3 peers, then 12 (partition, catch-up).
   nodeTests('multinode', 'tests', ['multinode/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
+  // Hub processes against PGlite and the machine's Postgres on 127.0.0.1:5432 (fails, never skips, if it is down).
+  nodeTests('hub', 'services/hub', ['test/**/*.spec.ts'], { timeoutMs: 180_000 }),
 ];

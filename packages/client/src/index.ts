@@ -24,13 +24,16 @@
  * // elsewhere: const { room } = await bob.join(url); await bob.history(room, general);
  * ```
  */
+
+export { type CatchUpResult, catchUp } from './catch-up.ts';
 export { type CreateRoomOptions, ParleyClient, type ParleyClientOptions } from './client.ts';
 export { ClientError, type ClientErrorCode } from './errors.ts';
-export type { ClientEvents, ConnectionEvent, MessageEvent, RejectEvent, StateEvent, SyncEvent } from './events.ts';
+export { type ClientEvents, type ConnectionEvent, Emitter, type MessageEvent, type RejectEvent, type StateEvent, type SyncEvent } from './events.ts';
 export type { HistoryOptions } from './history.ts';
 export { ClientHooks } from './hooks.ts';
 export { type CreateIdentityOptions, createIdentity, type Identity, loadIdentity, serializeIdentity } from './identity.ts';
 export { Ingest, type Verdict, type Verifier } from './ingest.ts';
 export type { InviteOptions } from './invite.ts';
 export type { JoinResult } from './join.ts';
+export { RoomSession } from './room-session.ts';
 export { storeSyncSource } from './store-source.ts';

@@ -1,0 +1,366 @@
+/**
+ * The hub's core: one libp2p node (bootstrap peer, circuit relay server, DHT server) and, unless
+ * storage is off, a ciphertext store serving the rooms it is pinned to. Every frame it keeps went
+ * through the client SDK's one ingest path (decode -> verify, off the event loop -> authorize
+ * against the replayed authority log -> store): the hub checks everything and decides nothing. It
+ * holds no room key; its own identity is never a member of anything.
+ */
+import { type ClientEvents, catchUp, createIdentity, Emitter, Ingest, RoomSession, storeSyncSource } from '@parley/client';
+import { createParleyNode, type ParleyNode, parseTopic } from '@parley/net';
+import { fromHex, toHex } from '@parley/protocol';
+import { nodeCrypto } from '@parley/protocol/crypto-node';
+import type { ObjectStore, StoredObject } from '@parley/store';
+import { openPostgresStore, type PostgresStore } from '@parley/store-postgres';
+import { spawnNodeWorker, VerifyPool } from '@parley/verify';
+import { type Gate, gatedStore } from './gated-store.ts';
+import { type HubCore, type HubLog, type HubMetrics, type HubStatus, NO_LOG, NO_METRICS, type RejectReason, type ServedRoom } from './ports.ts';
+import { memoryServedRooms, type PinReason, type ServedRoomsTable, sqlServedRooms } from './served-rooms.ts';
+
+export type HubStorage =
+  | { readonly kind: 'pglite'; readonly dataDir?: string }
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'off' };
+
+export interface HubLimits {
+  /** Largest frame the hub stores (bytes). */
+  readonly maxObjectBytes: number;
+  /** Bytes of frames kept per room; over it, the oldest envelopes are evicted. */
+  readonly roomQuotaBytes: number;
+}
+
+export const DEFAULT_LIMITS: HubLimits = { maxObjectBytes: 256 * 1024, roomQuotaBytes: 1024 * 1024 * 1024 };
+
+export interface HubCoreOptions {
+  readonly storage: HubStorage;
+  /** 32-byte seed of the hub's libp2p identity; keep it to keep the peer id rooms pin. */
+  readonly identitySeed?: Uint8Array;
+  readonly listen?: readonly string[];
+  readonly announce?: readonly string[];
+  readonly bootstrap?: readonly string[];
+  /** Offer circuit relay v2 reservations. Default true. */
+  readonly relay?: boolean;
+  /** Loopback allowances for tests (never in production). */
+  readonly testMode?: boolean;
+  readonly limits?: Partial<HubLimits>;
+  readonly metrics?: HubMetrics;
+  readonly log?: HubLog;
+  /** Signature-verification workers. Default 1. */
+  readonly verifyWorkers?: number;
+  /** How often served rooms catch up with connected peers (ms). Default 15 s. */
+  readonly syncIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+export class Hub implements HubCore {
+  readonly #o: HubCoreOptions;
+  readonly #limits: HubLimits;
+  readonly #metrics: HubMetrics;
+  readonly #log: HubLog;
+  readonly #sessions = new Map<string, RoomSession>();
+  #pins = new Map<string, Set<PinReason>>();
+  #node: ParleyNode | undefined;
+  #store: PostgresStore | undefined;
+  #gated: ObjectStore | undefined;
+  #table: ServedRoomsTable = memoryServedRooms();
+  #pool: VerifyPool | undefined;
+  #ingest: Ingest | undefined;
+  #interval: ReturnType<typeof setInterval> | undefined;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #ready = false;
+  #stopping = false;
+
+  constructor(o: HubCoreOptions) {
+    this.#o = o;
+    this.#limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.#metrics = o.metrics ?? NO_METRICS;
+    this.#log = o.log ?? NO_LOG;
+  }
+
+  get node(): ParleyNode {
+    if (this.#node === undefined) throw new Error('hub not started');
+    return this.#node;
+  }
+
+  get storing(): boolean {
+    return this.#o.storage.kind !== 'off';
+  }
+
+  /** The hub's store (tests and the admin side read it); undefined with storage off. */
+  get store(): PostgresStore | undefined {
+    return this.#store;
+  }
+
+  async start(): Promise<void> {
+    const s = this.#o.storage;
+    if (s.kind === 'pglite') this.#store = await openPostgresStore({ driver: 'pglite', dataDir: s.dataDir });
+    else if (s.kind === 'postgres') this.#store = await openPostgresStore({ driver: 'postgres', url: s.url });
+    if (this.#store !== undefined) {
+      await this.#assertDurable(this.#store);
+      this.#table = await sqlServedRooms(this.#store);
+      this.#gated = gatedStore(this.#store, this.#gate());
+      this.#pool = new VerifyPool(spawnNodeWorker, { size: this.#o.verifyWorkers ?? 1 });
+      this.#ingest = new Ingest({
+        crypto: nodeCrypto,
+        verifier: this.#pool,
+        store: this.#gated,
+        identity: createIdentity({ displayName: 'hub', crypto: nodeCrypto }),
+        now: this.#o.now ?? Date.now,
+        events: this.#events(),
+        session: (room) => this.#sessions.get(toHex(room)),
+        onAuthority: (sess) => this.#onAuthority(sess),
+      });
+    }
+    const store = this.#store;
+    this.#node = await createParleyNode({
+      identitySeed: this.#o.identitySeed,
+      listen: this.#o.listen,
+      announce: this.#o.announce,
+      bootstrap: this.#o.bootstrap,
+      relayServer: this.#o.relay ?? true,
+      dhtMode: 'server',
+      testMode: this.#o.testMode,
+      verify: { crypto: nodeCrypto, gossip: (topic, bytes, from) => this.#verdict(topic, bytes, from) },
+      sync: store === undefined ? {} : { source: storeSyncSource(store, (hex) => this.#sessions.get(hex)?.ready === true) },
+    });
+    await this.#node.start();
+    this.#node.libp2p.addEventListener('peer:connect', (e) => {
+      const peer = e.detail.toString();
+      this.#track(this.#later(300, () => this.#catchUpAll(peer)));
+    });
+    this.#pins = await this.#table.list();
+    for (const hex of this.#pins.keys()) await this.#openRoom(fromHex(hex));
+    this.#interval = setInterval(() => this.#track(this.#tick()), this.#o.syncIntervalMs ?? 15_000);
+    this.#ready = true;
+    this.#metrics.setRooms(this.#pins.size);
+    this.#log.info({ peerId: this.#node.peerId, rooms: this.#pins.size, storage: s.kind }, 'hub started');
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#ready = false;
+    if (this.#interval !== undefined) clearInterval(this.#interval);
+    // Stop taking new work from the network, then let what is in flight commit.
+    await this.#node?.stop();
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#pool?.close();
+    await this.#store?.close();
+    this.#log.info({}, 'hub stopped');
+  }
+
+  async status(): Promise<HubStatus> {
+    const node = this.#node;
+    const rooms: ServedRoom[] = [];
+    for (const [hex, why] of this.#pins) {
+      const u =
+        this.#store === undefined || this.#stopping ? { count: 0, bytes: 0 } : await this.#store.usage(fromHex(hex)).catch(() => ({ count: 0, bytes: 0 }));
+      rooms.push({ room: hex, pinnedBy: [...why].sort(), objects: u.count, bytes: u.bytes });
+    }
+    const peers = node === undefined || this.#stopping ? 0 : node.libp2p.getPeers().length;
+    this.#metrics.setPeers(peers);
+    return {
+      peerId: node?.peerId ?? '',
+      multiaddrs: node === undefined || this.#stopping ? [] : node.multiaddrs(),
+      ready: this.#ready,
+      storage: this.#o.storage.kind === 'off' ? 'off' : this.#o.storage.kind,
+      peers,
+      rooms,
+    };
+  }
+
+  async pinRoom(room: Uint8Array): Promise<void> {
+    await this.#pin(room, 'operator');
+  }
+
+  async unpinRoom(room: Uint8Array): Promise<void> {
+    const hex = toHex(room);
+    await this.#table.remove(room, 'operator');
+    const why = this.#pins.get(hex);
+    why?.delete('operator');
+    if (why !== undefined && why.size === 0) {
+      this.#pins.delete(hex);
+      this.#sessions.delete(hex);
+      await this.#node?.stopAnnouncing(room).catch(() => undefined);
+    }
+    this.#metrics.setRooms(this.#pins.size);
+  }
+
+  /** Room ids (hex) this hub serves. */
+  servedRooms(): string[] {
+    return [...this.#pins.keys()];
+  }
+
+  // ---- rooms ----
+
+  async #pin(room: Uint8Array, reason: PinReason): Promise<void> {
+    if (!this.storing) throw new Error('storage is off: this hub serves no rooms');
+    if (room.length !== 32) throw new TypeError('room id must be 32 bytes');
+    const hex = toHex(room);
+    await this.#table.add(room, reason);
+    let why = this.#pins.get(hex);
+    const fresh = why === undefined;
+    if (why === undefined) this.#pins.set(hex, (why = new Set()));
+    why.add(reason);
+    this.#metrics.setRooms(this.#pins.size);
+    if (fresh) await this.#openRoom(room);
+  }
+
+  /** Loads what the store holds of a room, subscribes, announces, and pulls from connected peers. */
+  async #openRoom(room: Uint8Array): Promise<void> {
+    const store = this.#store;
+    const ingest = this.#ingest;
+    if (store === undefined || ingest === undefined) return;
+    const hex = toHex(room);
+    let s = this.#sessions.get(hex);
+    if (s === undefined) this.#sessions.set(hex, (s = new RoomSession(room, nodeCrypto)));
+    const held = [...(await store.authority(room)), ...(await store.byType(room, 'EPOCH_BUNDLE')), ...(await store.byType(room, 'KEY_SHARE'))];
+    for (const o of held) await ingest.frame(o.bytes, 'store');
+    this.#onAuthority(s);
+    await this.#discover(s);
+  }
+
+  /** Finds the room's peers on the DHT, dials them and catches up; then announces itself as a hub. */
+  async #discover(s: RoomSession): Promise<void> {
+    const node = this.#node;
+    if (node === undefined) return;
+    for (const peer of node.libp2p.getPeers().map((p) => p.toString())) await this.#catchUp(s, peer);
+    if (!s.ready) {
+      const found = await node.findRoomPeers(s.id, { signal: AbortSignal.timeout(10_000) }).catch(() => []);
+      for (const p of found) {
+        if (p.peerId === node.peerId) continue;
+        await node.dial(p.peerId).catch(() => undefined);
+        await this.#catchUp(s, p.peerId);
+      }
+    }
+    if (s.ready) void node.announceRoom(s.id, () => node.signPresence(s.id, { role: 'hub' })).catch(() => undefined);
+  }
+
+  #onAuthority(s: RoomSession): void {
+    const node = this.#node;
+    if (node === undefined || !s.ready || this.#stopping) return;
+    if (!s.topics.has('authority')) {
+      s.topics.add('authority');
+      node.joinRoom(s.id);
+      void node.announceRoom(s.id, () => node.signPresence(s.id, { role: 'hub' })).catch(() => undefined);
+    }
+    for (const ch of s.state.channels()) {
+      const hex = toHex(ch.id);
+      if (s.topics.has(hex) || this.#durability(s, ch.id) === 'strict') continue;
+      s.topics.add(hex);
+      node.joinChannel(s.id, ch.id);
+    }
+    // A room whose policy names this hub is served for that reason too (kept across restarts).
+    const policy = s.state.policy();
+    if (policy.hubs.includes(node.peerId) && this.#pins.get(s.hex)?.has('policy') !== true) void this.#pin(s.id, 'policy').catch(() => undefined);
+  }
+
+  #durability(s: RoomSession, channel: Uint8Array): 'strict' | 'replicated' | 'guaranteed' {
+    const st = s.state;
+    return st.channelAt(channel, st.length - 1)?.durability ?? st.policy().durability;
+  }
+
+  async #catchUp(s: RoomSession, peer: string): Promise<void> {
+    const node = this.#node;
+    const store = this.#gated;
+    const ingest = this.#ingest;
+    if (node === undefined || store === undefined || ingest === undefined || this.#stopping) return;
+    this.#metrics.syncSession('catch-up');
+    await catchUp(node, store, ingest, s, peer).catch(() => undefined);
+  }
+
+  async #catchUpAll(peer: string): Promise<void> {
+    for (const s of [...this.#sessions.values()]) await this.#catchUp(s, peer);
+  }
+
+  async #tick(): Promise<void> {
+    const node = this.#node;
+    if (node === undefined || this.#stopping) return;
+    for (const s of [...this.#sessions.values()]) {
+      if (!s.ready) await this.#discover(s);
+      else for (const peer of node.libp2p.getPeers().map((p) => p.toString())) await this.#catchUp(s, peer);
+    }
+    this.#metrics.setPeers(node.libp2p.getPeers().length);
+  }
+
+  // ---- ingest ----
+
+  async #verdict(topic: string, bytes: Uint8Array, from: string): Promise<'accept' | 'reject' | 'ignore'> {
+    const ingest = this.#ingest;
+    const t = parseTopic(topic);
+    if (ingest === undefined || t === undefined || this.#stopping) return 'ignore';
+    if (!this.#sessions.has(toHex(t.room))) return 'ignore';
+    if (bytes.length > this.#limits.maxObjectBytes) {
+      this.#metrics.rejected('too-large');
+      return 'reject';
+    }
+    const p = ingest.frame(bytes, from);
+    this.#track(p);
+    const v = await p;
+    if (v === 'reject') {
+      this.#metrics.rejected('invalid');
+      this.#log.warn({ peer: from, reason: 'invalid' }, 'gossip object rejected');
+    }
+    return v;
+  }
+
+  #gate(): Gate {
+    return {
+      refuse: (o: StoredObject): RejectReason | undefined => {
+        if (o.bytes.length > this.#limits.maxObjectBytes) return 'too-large';
+        if (o.type === 'ENVELOPE' && o.channel !== undefined) {
+          const s = this.#sessions.get(toHex(o.room));
+          if (s === undefined) return 'not-served';
+          if (this.#durability(s, o.channel) === 'strict') return 'strict';
+        }
+        return undefined;
+      },
+      afterPut: async (room) => {
+        const store = this.#store;
+        if (store === undefined) return;
+        const u = await store.usage(room);
+        if (u.bytes <= this.#limits.roomQuotaBytes) return;
+        const evicted = await store.evict(room, this.#limits.roomQuotaBytes);
+        if (evicted.length > 0) {
+          this.#metrics.rejected('quota', evicted.length);
+          this.#log.warn({ room: toHex(room), evicted: evicted.length }, 'room over quota: evicted oldest envelopes');
+        }
+      },
+      onRefused: (reason) => this.#metrics.rejected(reason),
+      onStored: (objects, added) => {
+        if (added === 0) return;
+        const byType = new Map<string, number>();
+        for (const o of objects) byType.set(o.type, (byType.get(o.type) ?? 0) + 1);
+        // `added` counts new rows; a batch here is one object (ingest stores one at a time).
+        for (const [type, n] of byType) this.#metrics.stored(type, Math.min(n, added));
+      },
+    };
+  }
+
+  #events(): Emitter<ClientEvents> {
+    const e = new Emitter<ClientEvents>();
+    e.on('reject', (r) => this.#log.warn({ room: r.room === undefined ? '' : toHex(r.room), type: r.type, id: r.id ?? '', code: r.code }, 'object rejected'));
+    return e;
+  }
+
+  async #assertDurable(store: PostgresStore): Promise<void> {
+    if (this.#o.storage.kind !== 'postgres') return;
+    const { sql } = await import('drizzle-orm');
+    const r = (await store.db.execute(sql`SHOW synchronous_commit`)) as unknown;
+    const rows = Array.isArray(r) ? r : ((r as { rows?: unknown[] }).rows ?? []);
+    const v = String((rows[0] as Record<string, unknown> | undefined)?.synchronous_commit ?? '');
+    if (v === 'off') throw new Error('synchronous_commit is off: acknowledged messages could be lost on a crash; turn it on for the hub database');
+  }
+
+  // ---- background work ----
+
+  #track<T>(p: Promise<T>): void {
+    const q = p.catch(() => undefined).finally(() => this.#inFlight.delete(q));
+    this.#inFlight.add(q);
+  }
+
+  #later(ms: number, fn: () => Promise<void>): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms)).then(() => (this.#stopping ? undefined : fn()));
+  }
+}
+
+export const createHubCore = async (options: HubCoreOptions): Promise<Hub> => new Hub(options);
