@@ -74,6 +74,8 @@ export interface ParleyNodeOptions {
   readonly queryTimeoutMs?: number;
   /** How often bootstrap peers are re-dialled while none is connected. Default 30 s. */
   readonly bootstrapRetryMs?: number;
+  /** Most open connections (libp2p's connection manager prunes beyond it). Default: libp2p's (300). */
+  readonly maxConnections?: number;
   /** Node only: offer circuit-relay v2 reservations (hubs). */
   readonly relayServer?: boolean;
   /** Node only: add the WebRTC transport (node-datachannel). Default false; browsers always have it. */

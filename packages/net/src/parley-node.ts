@@ -282,7 +282,10 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
     peerDiscovery: platform.peerDiscovery === undefined ? undefined : [...platform.peerDiscovery],
     dns: opts.dns,
     connectionGater: test ? { denyDialMultiaddr: () => false } : undefined,
-    connectionManager: test ? { allow: [...TEST_MODE.allow] } : undefined,
+    connectionManager:
+      test || opts.maxConnections !== undefined
+        ? { ...(test ? { allow: [...TEST_MODE.allow] } : {}), ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}) }
+        : undefined,
     services: {
       ...platform.services,
       identify: identify(),

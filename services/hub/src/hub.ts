@@ -37,6 +37,8 @@ export interface HubCoreOptions {
   readonly listen?: readonly string[];
   readonly announce?: readonly string[];
   readonly bootstrap?: readonly string[];
+  /** libp2p connection limit. Default libp2p's. */
+  readonly maxConnections?: number;
   /** Offer circuit relay v2 reservations. Default true. */
   readonly relay?: boolean;
   /** Loopback allowances for tests (never in production). */
@@ -117,6 +119,7 @@ export class Hub implements HubCore {
       announce: this.#o.announce,
       bootstrap: this.#o.bootstrap,
       relayServer: this.#o.relay ?? true,
+      maxConnections: this.#o.maxConnections,
       dhtMode: 'server',
       testMode: this.#o.testMode,
       verify: { crypto: nodeCrypto, gossip: (topic, bytes, from) => this.#verdict(topic, bytes, from) },
@@ -216,7 +219,8 @@ export class Hub implements HubCore {
     const held = [...(await store.authority(room)), ...(await store.byType(room, 'EPOCH_BUNDLE')), ...(await store.byType(room, 'KEY_SHARE'))];
     for (const o of held) await ingest.frame(o.bytes, 'store');
     this.#onAuthority(s);
-    await this.#discover(s);
+    // Finding peers can take a DHT query's time: never hold up start() or a pin for it.
+    this.#track(this.#discover(s));
   }
 
   /** Finds the room's peers on the DHT, dials them and catches up; then announces itself as a hub. */
