@@ -68,14 +68,22 @@ export const fetchTurnCredentials = async (node: ParleyNode, hub: string, signal
   const stream = await conn.newStream(TURN_PROTOCOL, { signal });
   const chunks: Uint8Array[] = [];
   let n = 0;
-  for await (const c of stream) {
-    const b = c.subarray();
-    n += b.length;
-    if (n > MAX_ANSWER) {
-      stream.abort(new Error('answer too large'));
-      throw new Error('TURN answer too large');
-    }
-    chunks.push(b);
+  try {
+    // Read from the start (data and the remote's close may arrive before our own close returns),
+    // close our side at once (there is no request), then wait for the answer's end.
+    const reading = (async () => {
+      for await (const c of stream) {
+        const b = c.subarray();
+        n += b.length;
+        if (n > MAX_ANSWER) throw new Error('TURN answer too large');
+        chunks.push(b);
+      }
+    })();
+    await stream.close({ signal });
+    await Promise.race([reading, new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+  } catch (e) {
+    stream.abort(e as Error);
+    throw e;
   }
   const v = JSON.parse(new TextDecoder().decode(Buffer.concat(chunks))) as Partial<TurnCredential> & { error?: string };
   if (v.error !== undefined) throw new Error(`hub refused TURN credentials: ${v.error}`);
