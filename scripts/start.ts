@@ -1,7 +1,8 @@
 /**
  * `npm start`: starts every service in SERVICES as a child process and stops them all on Ctrl-C.
- * No service exists yet (the hub, the indexer and the web portal come in later issues), so until one
- * is registered it runs an in-process demonstration of the protocol core instead (scripts/demo.ts).
+ * Today: one hub on embedded PGlite under ./data/hub (libp2p on 127.0.0.1:4001/ws, HTTP on
+ * 127.0.0.1:8080). The web portal and the indexer join the list when they land.
+ * `npm start -- --demo` runs the in-process demonstration of the protocol core (scripts/demo.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,8 +15,22 @@ interface Service {
   readonly command: readonly string[];
 }
 
-/** Register a service here when it lands, e.g. `{ name: 'hub', cwd: 'services/hub', command: [process.execPath, 'src/main.ts'] }`. */
-const SERVICES: readonly Service[] = [];
+const SERVICES: readonly Service[] = [
+  {
+    name: 'hub',
+    cwd: '.',
+    command: [
+      process.execPath,
+      'services/hub/bin/parley-hub.ts',
+      '--listen',
+      '/ip4/127.0.0.1/tcp/4001/ws',
+      '--http',
+      '127.0.0.1:8080',
+      '--data-dir',
+      'data/hub',
+    ],
+  },
+];
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -40,10 +55,5 @@ const startAll = (services: readonly Service[]): void => {
   }
 };
 
-if (SERVICES.length > 0) {
-  startAll(SERVICES);
-} else {
-  console.log('No services exist yet (hub, indexer and web portal come in later issues).');
-  console.log('Running the protocol core end to end in this process instead:\n');
-  runDemo();
-}
+if (process.argv.includes('--demo')) runDemo();
+else startAll(SERVICES);

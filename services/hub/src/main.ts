@@ -74,13 +74,16 @@ export const runHub = async (config: HubConfig): Promise<void> => {
   log.info({ peerId: st.peerId, addrs: st.multiaddrs.join(' '), http: http.url, storage: st.storage }, 'parley-hub ready');
   // One line on stdout for scripts and tests: where to reach this hub.
   process.stdout.write(`${JSON.stringify({ ready: true, peerId: st.peerId, multiaddrs: st.multiaddrs, http: http.url })}\n`);
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const shutdown = (signal: string): void => {
-    signals++;
-    if (signals > 1) {
+    if (firstSignalAt !== undefined) {
+      // Ctrl-C under a supervisor (npm start) arrives twice at once: the terminal's SIGINT to the
+      // process group and the supervisor's SIGTERM. Only a later signal means "exit now".
+      if (Date.now() - firstSignalAt < 2000) return;
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     draining = true;
     log.info({ signal }, 'shutting down: finishing in-flight commits');
     void (async () => {
