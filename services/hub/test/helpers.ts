@@ -3,6 +3,7 @@
  * on the machine's Postgres, which must be reachable: the suite fails, never skips, if it is not),
  * clients on real libp2p nodes on 127.0.0.1, and a retry helper for what the network makes eventual.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,3 +109,48 @@ export const eventually = async <T>(what: string, fn: () => Promise<T | undefine
 
 export const texts = async (c: ParleyClient, room: Uint8Array, channel: Uint8Array): Promise<(string | undefined)[]> =>
   (await c.history(room, channel, { limit: 1000 })).map((m) => m.text);
+
+/** Admin token the process tests start hubs with. */
+export const TOKEN = 'test-admin-token-0123456789';
+
+const BIN = new URL('../bin/parley-hub.ts', import.meta.url).pathname;
+
+export interface Running {
+  readonly child: ChildProcess;
+  readonly ready: { peerId: string; multiaddrs: string[]; http: string };
+  readonly logs: () => string;
+}
+
+export const startHubProcess = async (args: string[], env: Record<string, string> = {}): Promise<Running> => {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const ready = await new Promise<Running['ready']>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`hub did not start in 60 s; stderr: ${err}`)), 60_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('{"ready":true')) continue;
+        clearTimeout(t);
+        resolve(JSON.parse(line));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code}; stderr: ${err}`)));
+  });
+  return { child, ready, logs: () => out + err };
+};
+
+/** A fresh temp directory (a process hub keeps its identity file there even when it stores in Postgres). */
+export const tempDir = (label: string): string => mkdtempSync(join(tmpdir(), `parley-hub-${label}-`));
+
+/** Arguments and environment that start a hub process on `storage` (loopback, any free ports, test mode, admin token). */
+export const processArgs = (
+  storage: HubStorage,
+  dataDir: string = storage.kind === 'pglite' ? (storage.dataDir as string) : tempDir('id'),
+): { args: string[]; env: Record<string, string> } => ({
+  args: ['--listen', '/ip4/127.0.0.1/tcp/0/ws', '--http', '127.0.0.1:0', '--data-dir', dataDir, '--test-mode'],
+  env: { PARLEY_HUB_ADMIN_TOKEN: TOKEN, ...(storage.kind === 'postgres' ? { DATABASE_URL: storage.url } : {}) },
+});

@@ -4,48 +4,10 @@
  * graceful SIGTERM (exit 0). Then the same against the machine's Postgres via DATABASE_URL.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { BACKENDS } from './helpers.ts';
-
-const BIN = new URL('../bin/parley-hub.ts', import.meta.url).pathname;
-const TOKEN = 'test-admin-token-0123456789';
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly ready: { peerId: string; multiaddrs: string[]; http: string };
-  readonly logs: () => string;
-}
-
-export const startHubProcess = async (args: string[], env: Record<string, string> = {}): Promise<Running> => {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const ready = await new Promise<Running['ready']>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`hub did not start in 60 s; stderr: ${err}`)), 60_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{"ready":true')) continue;
-        clearTimeout(t);
-        resolve(JSON.parse(line));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}; stderr: ${err}`)));
-  });
-  return { child, ready, logs: () => out + err };
-};
-
-const pgliteDirFor = async (label: string): Promise<{ dir: string }> => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  return { dir: mkdtempSync(join(tmpdir(), `parley-hub-${label}-`)) };
-};
+import { BACKENDS, startHubProcess, TOKEN, tempDir } from './helpers.ts';
 
 const exitCode = (child: ChildProcess): Promise<number | null> => new Promise((r) => child.once('exit', (code) => r(code)));
 
@@ -70,7 +32,7 @@ for (const make of BACKENDS) {
 
     it('serves health, readiness, metrics and the admin API; refuses hostile input; stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
       const storage = await backend.storage('proc');
-      const dataDir = storage.kind === 'pglite' ? (storage.dataDir as string) : (await pgliteDirFor('proc-id')).dir;
+      const dataDir = storage.kind === 'pglite' ? (storage.dataDir as string) : tempDir('proc-id');
       const env: Record<string, string> = { PARLEY_HUB_ADMIN_TOKEN: TOKEN };
       if (storage.kind === 'postgres') env.DATABASE_URL = storage.url;
       const hub = await startHubProcess(['--listen', '/ip4/127.0.0.1/tcp/0/ws', '--http', '127.0.0.1:0', '--data-dir', dataDir, '--test-mode'], env);
