@@ -25,6 +25,7 @@ import { ClientError } from './errors.ts';
 import { type ClientEvents, Emitter, type Listener } from './events.ts';
 import { type HistoryOptions, readHistory } from './history.ts';
 import { ClientHooks } from './hooks.ts';
+import { type HubPushState, pinnedHubs, pushToHubs } from './hub-push.ts';
 import type { Identity } from './identity.ts';
 import { Ingest, type Verdict, type Verifier } from './ingest.ts';
 import { type InviteOptions, inviteUrl } from './invite.ts';
@@ -85,6 +86,9 @@ export class ParleyClient {
   readonly #announced = new Map<string, number>();
   readonly #opts: ParleyClientOptions;
   #interval: ReturnType<typeof setInterval> | undefined;
+  readonly #hubPush: HubPushState = { logPushed: new Set() };
+  #pushing: Promise<number> | undefined;
+  #pushAgain = false;
   #closed = false;
   #syncing = false;
   readonly #ownsNode: boolean;
@@ -265,6 +269,33 @@ export class ParleyClient {
     await this.ingest.frame(bytes, 'self', { local: true });
     const topic = channel === undefined ? this.node.joinRoom(s.id) : this.node.joinChannel(s.id, channel);
     await this.node.publish(topic, bytes).catch(() => 0);
+    if (pinnedHubs(s).length > 0) void this.pushToHubs();
+  }
+
+  /**
+   * Offers pending outbox entries (and, once per connection, the authority log) to the connected
+   * hubs the rooms pin; resolves with how many the hubs acknowledged. Calls made while a pass runs
+   * are folded into one more pass.
+   */
+  async pushToHubs(): Promise<number> {
+    if (this.#pushing !== undefined) {
+      this.#pushAgain = true;
+      return this.#pushing;
+    }
+    const run = async (): Promise<number> => {
+      let n = 0;
+      do {
+        this.#pushAgain = false;
+        n += await pushToHubs(this.node, this.store, [...this.#sessions.values()], this.#hubPush, (room, id, by) =>
+          this.#events.emit('acked', { room, id, by }),
+        );
+      } while (this.#pushAgain && !this.#closed);
+      return n;
+    };
+    this.#pushing = run().finally(() => {
+      this.#pushing = undefined;
+    });
+    return this.#pushing;
   }
 
   get author(): Author {
@@ -358,6 +389,7 @@ export class ParleyClient {
     this.#syncing = true;
     try {
       await reoffer(this.store, this.node, (hex) => this.#sessions.get(hex), this.now(), this.random);
+      await this.pushToHubs();
       await this.syncNow();
     } catch {
       // the next tick retries

@@ -41,7 +41,16 @@ export interface RejectEvent {
   readonly message: string;
 }
 
+/** A pinned hub acknowledged (durably stored) one of this device's objects. */
+export interface AckEvent {
+  readonly room: Uint8Array;
+  readonly id: Uint8Array;
+  /** The hub's peer id. */
+  readonly by: string;
+}
+
 export interface ClientEvents {
+  acked: AckEvent;
   message: MessageEvent;
   state: StateEvent;
   sync: SyncEvent;

@@ -28,9 +28,19 @@
 export { type CatchUpResult, catchUp } from './catch-up.ts';
 export { type CreateRoomOptions, ParleyClient, type ParleyClientOptions } from './client.ts';
 export { ClientError, type ClientErrorCode } from './errors.ts';
-export { type ClientEvents, type ConnectionEvent, Emitter, type MessageEvent, type RejectEvent, type StateEvent, type SyncEvent } from './events.ts';
+export {
+  type AckEvent,
+  type ClientEvents,
+  type ConnectionEvent,
+  Emitter,
+  type MessageEvent,
+  type RejectEvent,
+  type StateEvent,
+  type SyncEvent,
+} from './events.ts';
 export type { HistoryOptions } from './history.ts';
 export { ClientHooks } from './hooks.ts';
+export { channelDurability, type Durability, pinnedHubs } from './hub-push.ts';
 export { type CreateIdentityOptions, createIdentity, type Identity, loadIdentity, serializeIdentity } from './identity.ts';
 export { Ingest, type Verdict, type Verifier } from './ingest.ts';
 export type { InviteOptions } from './invite.ts';

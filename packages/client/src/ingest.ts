@@ -31,6 +31,7 @@ import {
 } from '@parley/protocol';
 import { type ObjectStore, storedFromSigned } from '@parley/store';
 import type { ClientEvents, Emitter } from './events.ts';
+import { channelDurability, pinnedHubs } from './hub-push.ts';
 import type { Identity } from './identity.ts';
 import { HOLD_LIMIT, type RoomSession } from './room-session.ts';
 
@@ -120,9 +121,9 @@ export class Ingest {
     }
   }
 
-  async #store(s: Signed<unknown>, o: IngestOptions): Promise<void> {
+  async #store(s: Signed<unknown>, o: IngestOptions, targets?: readonly string[]): Promise<void> {
     const obj = storedFromSigned(s, this.#d.now());
-    if (o.local === true) await this.#d.store.enqueue(obj);
+    if (o.local === true) await this.#d.store.enqueue(obj, targets);
     else await this.#d.store.put([obj]);
   }
 
@@ -172,7 +173,9 @@ export class Ingest {
     if (o.local !== true && (await this.#d.store.has([e.id], s.id))[0] === true) return 'accept';
     const mine = toHex(e.body.device) === toHex(this.#d.identity.device.sign.publicKey);
     s.noteEnvelope(e, mine);
-    await this.#store(e, o);
+    // In a `guaranteed` channel only a pinned hub's acknowledgement completes the outbox entry.
+    const hubs = pinnedHubs(s);
+    await this.#store(e, o, o.local === true && hubs.length > 0 && channelDurability(s, e.body.channel) === 'guaranteed' ? hubs : undefined);
     this.#d.events.emit('message', {
       room: s.id,
       channel: e.body.channel,

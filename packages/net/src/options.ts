@@ -7,7 +7,7 @@ import type { Libp2pOptions } from 'libp2p';
 import type { PeerCache } from './bootstrap.ts';
 import type { GossipValidator } from './gossip.ts';
 import type { SyncLimits } from './sync/messages.ts';
-import type { SyncSource } from './sync/source.ts';
+import type { SyncSink, SyncSource } from './sync/source.ts';
 
 /**
  * Everything that decides whether bytes from a peer are valid. Injected so that a client can move
@@ -66,8 +66,8 @@ export interface ParleyNodeOptions {
   /** Loopback allowances for tests in one process on 127.0.0.1; see TEST_MODE below. */
   readonly testMode?: boolean;
   readonly verify?: VerifyHooks;
-  /** What this node serves over the sync protocol (none: it only asks), and limit overrides. */
-  readonly sync?: { readonly source?: SyncSource; readonly limits?: Partial<SyncLimits> };
+  /** What this node serves over the sync protocol (none: it only asks), where PUTs go (hubs), and limit overrides. */
+  readonly sync?: { readonly source?: SyncSource; readonly sink?: SyncSink; readonly limits?: Partial<SyncLimits> };
   /** How often room announcements are re-published. Default 10 minutes. */
   readonly republishIntervalMs?: number;
   /** Time limit of one DHT query (announce, find). Default 30 s. */

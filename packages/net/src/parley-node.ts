@@ -22,7 +22,7 @@ import { frameMessageId, frameShapeValidator, type GossipMessage, RoomGossip } f
 import { DEFAULTS, type ParleyNodeOptions, TEST_MODE } from './options.ts';
 import { PenaltyBox } from './penalties.ts';
 import { type AnnounceResult, type PresenceSource, Rendezvous, type RoomPeer } from './rendezvous.ts';
-import { parleySync, type SyncService } from './sync/service.ts';
+import { type PutResult, parleySync, type SyncService } from './sync/service.ts';
 import { authorityTopic, channelTopic } from './topics.ts';
 
 export const DHT_PROTOCOL = '/parley/kad/1.0.0';
@@ -257,6 +257,11 @@ export class ParleyNode {
   ): Promise<Uint8Array[]> {
     return this.sync.getRange(asPeerId(peer), room, channel, device, fromSeq, toSeq, options);
   }
+
+  /** Offers frames of `room` to a storing peer (a hub); see SyncService.put. */
+  put(peer: PeerId | string, room: Uint8Array, frames: readonly Uint8Array[], options?: AbortOptions): Promise<PutResult> {
+    return this.sync.put(asPeerId(peer), room, frames, options);
+  }
 }
 
 /** Builds (does not start) a node from the shared options and a platform's transports. */
@@ -307,7 +312,7 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
         maxInboundDataLength: LIMITS.maxFrameBytes + 4096,
         scoreParams: test ? { IPColocationFactorWeight: TEST_MODE.ipColocationFactorWeight } : {},
       }),
-      sync: parleySync({ source: opts.sync?.source, limits: opts.sync?.limits, penalties }),
+      sync: parleySync({ source: opts.sync?.source, sink: opts.sync?.sink, limits: opts.sync?.limits, penalties }),
     },
   };
   const libp2p = await createLibp2p(options);

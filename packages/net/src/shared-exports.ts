@@ -9,6 +9,6 @@ export { type Penalty, PenaltyBox, type PenaltyReason } from './penalties.ts';
 export { type AnnounceResult, type PresenceSource, Rendezvous, type RoomPeer, roomCid } from './rendezvous.ts';
 export { type MessageStream, messageStream } from './sync/message-stream.ts';
 export * from './sync/messages.ts';
-export { parleySync, type SyncComponents, type SyncInit, SyncService } from './sync/service.ts';
-export type { FrameSource, SyncSource } from './sync/source.ts';
+export { type PutResult, parleySync, type SyncComponents, type SyncInit, SyncService } from './sync/service.ts';
+export type { FrameSource, PutOutcome, SyncSink, SyncSource } from './sync/source.ts';
 export { authorityTopic, channelTopic, type ParsedTopic, parseTopic } from './topics.ts';

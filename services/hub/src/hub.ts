@@ -14,7 +14,9 @@ import { openPostgresStore, type PostgresStore } from '@parley/store-postgres';
 import { spawnNodeWorker, VerifyPool } from '@parley/verify';
 import { type Gate, gatedStore } from './gated-store.ts';
 import { type HubCore, type HubLog, type HubMetrics, type HubStatus, NO_LOG, NO_METRICS, type RejectReason, type ServedRoom } from './ports.ts';
+import { TokenBuckets } from './rate.ts';
 import { memoryServedRooms, type PinReason, type ServedRoomsTable, sqlServedRooms } from './served-rooms.ts';
+import { hubSink } from './sink.ts';
 
 export type HubStorage =
   | { readonly kind: 'pglite'; readonly dataDir?: string }
@@ -26,9 +28,12 @@ export interface HubLimits {
   readonly maxObjectBytes: number;
   /** Bytes of frames kept per room; over it, the oldest envelopes are evicted. */
   readonly roomQuotaBytes: number;
+  /** Objects per second one peer may offer by PUT (sustained), and the burst above it. */
+  readonly peerRate: number;
+  readonly peerBurst: number;
 }
 
-export const DEFAULT_LIMITS: HubLimits = { maxObjectBytes: 256 * 1024, roomQuotaBytes: 1024 * 1024 * 1024 };
+export const DEFAULT_LIMITS: HubLimits = { maxObjectBytes: 256 * 1024, roomQuotaBytes: 1024 * 1024 * 1024, peerRate: 1000, peerBurst: 5000 };
 
 export interface HubCoreOptions {
   readonly storage: HubStorage;
@@ -68,6 +73,9 @@ export class Hub implements HubCore {
   #ingest: Ingest | undefined;
   #interval: ReturnType<typeof setInterval> | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Refusals the store gate recorded, by object id hex, for the PUT that caused them. */
+  readonly #refusals = new Map<string, RejectReason>();
+  #buckets: TokenBuckets | undefined;
   #ready = false;
   #stopping = false;
 
@@ -123,7 +131,7 @@ export class Hub implements HubCore {
       dhtMode: 'server',
       testMode: this.#o.testMode,
       verify: { crypto: nodeCrypto, gossip: (topic, bytes, from) => this.#verdict(topic, bytes, from) },
-      sync: store === undefined ? {} : { source: storeSyncSource(store, (hex) => this.#sessions.get(hex)?.ready === true) },
+      sync: store === undefined ? {} : { source: storeSyncSource(store, (hex) => this.#sessions.get(hex)?.ready === true), sink: this.#sinkFor() },
     });
     await this.#node.start();
     this.#node.libp2p.addEventListener('peer:connect', (e) => {
@@ -288,6 +296,51 @@ export class Hub implements HubCore {
 
   // ---- ingest ----
 
+  #sinkFor() {
+    const ingest = this.#ingest;
+    const pool = this.#pool;
+    const gated = this.#gated;
+    if (ingest === undefined || pool === undefined || gated === undefined) return undefined;
+    const now = this.#o.now ?? Date.now;
+    this.#buckets = new TokenBuckets(this.#limits.peerRate, this.#limits.peerBurst, now);
+    const buckets = this.#buckets;
+    const sink = hubSink({
+      peerId: () => this.#node?.peerId ?? '',
+      session: (hex) => this.#sessions.get(hex),
+      adopt: async (room) => {
+        await this.#pin(room, 'policy');
+        return this.#sessions.get(toHex(room));
+      },
+      ingest,
+      pool,
+      store: gated,
+      refusals: this.#refusals,
+      allow: (peer, n) => {
+        const ok = buckets.take(peer, n);
+        if (!ok) {
+          this.#metrics.rejected('rate', n);
+          this.#log.warn({ peer, frames: n }, 'peer over its rate limit');
+        }
+        return ok;
+      },
+      maxObjectBytes: this.#limits.maxObjectBytes,
+      now,
+      onInvalid: (peer, n) => {
+        this.#metrics.rejected('invalid', n);
+        this.#log.warn({ peer, frames: n }, 'invalid objects offered');
+      },
+    });
+    return {
+      put: (peer: string, room: Uint8Array, frames: readonly Uint8Array[]) => {
+        if (this.#stopping) return Promise.resolve({ error: 'busy' as const });
+        this.#metrics.syncSession('put');
+        const p = sink.put(peer, room, frames);
+        this.#track(p);
+        return p;
+      },
+    };
+  }
+
   async #verdict(topic: string, bytes: Uint8Array, from: string): Promise<'accept' | 'reject' | 'ignore'> {
     const ingest = this.#ingest;
     const t = parseTopic(topic);
@@ -329,7 +382,11 @@ export class Hub implements HubCore {
           this.#log.warn({ room: toHex(room), evicted: evicted.length }, 'room over quota: evicted oldest envelopes');
         }
       },
-      onRefused: (reason) => this.#metrics.rejected(reason),
+      onRefused: (reason, o) => {
+        this.#metrics.rejected(reason);
+        this.#refusals.set(toHex(o.id), reason);
+        if (this.#refusals.size > 100_000) this.#refusals.clear();
+      },
       onStored: (objects, added) => {
         if (added === 0) return;
         const byType = new Map<string, number>();

@@ -24,12 +24,20 @@ export const SYNC_PROTOCOL = '/parley/sync/1.0.0';
 export const SYNC_VERSION = 0x01;
 
 /** Request kinds (`k` of a request). */
-export const REQUEST = { GET_AUTHORITY: 1, HAVE: 2, GET_RANGE: 3 } as const;
+export const REQUEST = { GET_AUTHORITY: 1, HAVE: 2, GET_RANGE: 3, PUT: 4 } as const;
 /** Response kinds (`k` of a response): a separate range, so a misdirected message is caught. */
-export const RESPONSE = { FRAMES: 16, HAVE: 17, END: 18, ERROR: 19 } as const;
+export const RESPONSE = { FRAMES: 16, HAVE: 17, END: 18, ERROR: 19, STORED: 20 } as const;
 
-/** busy: over the per-peer stream limit, retry later; not-found: room not served; internal: the server's store failed. */
-export const SYNC_ERROR_CODES = ['busy', 'not-found', 'internal'] as const;
+/**
+ * busy: over the per-peer stream limit, retry later; not-found: room not served (reads);
+ * internal: the server's store failed; not-served: this peer stores nothing for that room (PUT);
+ * rate: the peer is over its rate limit; quota: the room is over its quota.
+ */
+export const SYNC_ERROR_CODES = ['busy', 'not-found', 'internal', 'not-served', 'rate', 'quota'] as const;
+
+/** Why a PUT's frame was not stored (STORED `x`). */
+export const PUT_REFUSALS = ['invalid', 'too-large', 'quota', 'rate', 'not-served', 'strict'] as const;
+export type PutRefusal = (typeof PUT_REFUSALS)[number];
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
 export interface SyncLimits {
@@ -72,13 +80,15 @@ export type SyncRequest =
       readonly device: Uint8Array;
       readonly fromSeq: number;
       readonly toSeq: number;
-    };
+    }
+  | { readonly kind: 'PUT'; readonly room: Uint8Array; readonly frames: readonly Uint8Array[] };
 
 export type SyncResponse =
   | { readonly kind: 'FRAMES'; readonly frames: readonly Uint8Array[] }
   | { readonly kind: 'HAVE'; readonly have: HaveVector }
   | { readonly kind: 'END'; readonly count: number }
-  | { readonly kind: 'ERROR'; readonly code: SyncErrorCode };
+  | { readonly kind: 'ERROR'; readonly code: SyncErrorCode }
+  | { readonly kind: 'STORED'; readonly ids: readonly Uint8Array[]; readonly refused: readonly { readonly id: Uint8Array; readonly reason: PutRefusal }[] };
 
 // ---- field readers (the protocol core keeps its own private; these name `sync.*` fields) ----
 
@@ -138,12 +148,39 @@ export const encodeRequest = (r: SyncRequest): Uint8Array => {
       return wrap({ k: REQUEST.HAVE, r: r.room, c: r.channel });
     case 'GET_RANGE':
       return wrap({ k: REQUEST.GET_RANGE, r: r.room, c: r.channel, d: r.device, f: r.fromSeq, t: r.toSeq });
+    case 'PUT':
+      return wrap({ k: REQUEST.PUT, r: r.room, f: [...r.frames] });
   }
 };
 
-export const decodeRequest = (body: Uint8Array, limits: Pick<SyncLimits, 'maxRequestBytes' | 'maxRangeSeqs'> = DEFAULT_SYNC_LIMITS): SyncRequest => {
-  const m = unwrap(body, limits.maxRequestBytes);
+/** A list of 1..max frames, each a byte string of at most LIMITS.maxFrameBytes. */
+const frameList = (m: CborMap, max: number): Uint8Array[] => {
+  const f = req(m, 'f');
+  if (!Array.isArray(f)) throw new InvalidFieldError(`${F}.f`, 'expected an array');
+  if (f.length === 0) throw new InvalidFieldError(`${F}.f`, 'empty batch');
+  if (f.length > max) throw new LimitError(`${F}.f`, max, f.length);
+  return f.map((x, i) => {
+    if (!(x instanceof Uint8Array)) throw new InvalidFieldError(`${F}.f[${i}]`, 'expected bytes');
+    if (x.length > LIMITS.maxFrameBytes) throw new LimitError(`${F}.f[${i}]`, LIMITS.maxFrameBytes, x.length);
+    return x;
+  });
+};
+
+/**
+ * Decodes a request. Only a PUT may be larger than maxRequestBytes (up to maxMessageBytes): the
+ * reader allows the larger size when it serves PUTs, and the size is checked again by kind here.
+ */
+export const decodeRequest = (
+  body: Uint8Array,
+  limits: Pick<SyncLimits, 'maxRequestBytes' | 'maxRangeSeqs' | 'maxMessageBytes' | 'maxFramesPerMessage'> = DEFAULT_SYNC_LIMITS,
+): SyncRequest => {
+  const m = unwrap(body, Math.max(limits.maxRequestBytes, limits.maxMessageBytes));
   const k = req(m, 'k');
+  if (k === REQUEST.PUT) {
+    only(m, ['k', 'r', 'f']);
+    return { kind: 'PUT', room: id32(m, 'r'), frames: frameList(m, limits.maxFramesPerMessage) };
+  }
+  if (body.length > limits.maxRequestBytes) throw new LimitError(`${F}.length`, limits.maxRequestBytes, body.length);
   if (k === REQUEST.GET_AUTHORITY) {
     only(m, ['k', 'r']);
     return { kind: 'GET_AUTHORITY', room: id32(m, 'r') };
@@ -175,6 +212,8 @@ export const encodeResponse = (r: SyncResponse): Uint8Array => {
       return wrap({ k: RESPONSE.END, n: r.count });
     case 'ERROR':
       return wrap({ k: RESPONSE.ERROR, e: r.code });
+    case 'STORED':
+      return wrap({ k: RESPONSE.STORED, i: [...r.ids], x: r.refused.map((x) => ({ i: x.id, e: x.reason })) });
   }
 };
 
@@ -195,16 +234,7 @@ export const decodeResponse = (body: Uint8Array, limits: Pick<SyncLimits, 'maxMe
   const k = req(m, 'k');
   if (k === RESPONSE.FRAMES) {
     only(m, ['k', 'f']);
-    const f = req(m, 'f');
-    if (!Array.isArray(f)) throw new InvalidFieldError(`${F}.f`, 'expected an array');
-    if (f.length === 0) throw new InvalidFieldError(`${F}.f`, 'empty batch');
-    if (f.length > limits.maxFramesPerMessage) throw new LimitError(`${F}.f`, limits.maxFramesPerMessage, f.length);
-    const frames = f.map((x, i) => {
-      if (!(x instanceof Uint8Array)) throw new InvalidFieldError(`${F}.f[${i}]`, 'expected bytes');
-      if (x.length > LIMITS.maxFrameBytes) throw new LimitError(`${F}.f[${i}]`, LIMITS.maxFrameBytes, x.length);
-      return x;
-    });
-    return { kind: 'FRAMES', frames };
+    return { kind: 'FRAMES', frames: frameList(m, limits.maxFramesPerMessage) };
   }
   if (k === RESPONSE.HAVE) {
     only(m, ['k', 'h']);
@@ -219,6 +249,28 @@ export const decodeResponse = (body: Uint8Array, limits: Pick<SyncLimits, 'maxMe
     const e = req(m, 'e');
     if (typeof e !== 'string' || !(SYNC_ERROR_CODES as readonly string[]).includes(e)) throw new InvalidFieldError(`${F}.e`, 'unknown error code');
     return { kind: 'ERROR', code: e as SyncErrorCode };
+  }
+  if (k === RESPONSE.STORED) {
+    only(m, ['k', 'i', 'x']);
+    const i = req(m, 'i');
+    const x = req(m, 'x');
+    if (!Array.isArray(i) || i.length > limits.maxFramesPerMessage) throw new InvalidFieldError(`${F}.i`, `expected at most ${limits.maxFramesPerMessage} ids`);
+    if (!Array.isArray(x) || x.length > limits.maxFramesPerMessage)
+      throw new InvalidFieldError(`${F}.x`, `expected at most ${limits.maxFramesPerMessage} refusals`);
+    const ids = i.map((v, n) => {
+      if (!(v instanceof Uint8Array) || v.length !== 32) throw new InvalidFieldError(`${F}.i[${n}]`, 'expected 32 bytes');
+      return v;
+    });
+    const refused = x.map((v, n) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) throw new InvalidFieldError(`${F}.x[${n}]`, 'expected a map');
+      only(v, ['i', 'e']);
+      const id = v.i;
+      const e = v.e;
+      if (!(id instanceof Uint8Array) || id.length !== 32) throw new InvalidFieldError(`${F}.x[${n}].i`, 'expected 32 bytes');
+      if (typeof e !== 'string' || !(PUT_REFUSALS as readonly string[]).includes(e)) throw new InvalidFieldError(`${F}.x[${n}].e`, 'unknown refusal');
+      return { id, reason: e as PutRefusal };
+    });
+    return { kind: 'STORED', ids, refused };
   }
   throw new InvalidFieldError(`${F}.k`, 'unknown response kind');
 };

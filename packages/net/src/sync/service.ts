@@ -22,12 +22,13 @@ import {
   decodeResponse,
   encodeRequest,
   encodeResponse,
+  type PutRefusal,
   SYNC_PROTOCOL,
   type SyncLimits,
   type SyncRequest,
   type SyncResponse,
 } from './messages.ts';
-import type { FrameSource, SyncSource } from './source.ts';
+import type { FrameSource, PutOutcome, SyncSink, SyncSource } from './source.ts';
 
 /** What the service needs from libp2p (structural: Registrar and ConnectionManager satisfy it). */
 export interface SyncComponents {
@@ -41,6 +42,8 @@ export interface SyncComponents {
 export interface SyncInit {
   /** What to serve. Without a source the node only asks (a pure client). */
   readonly source?: SyncSource;
+  /** Where PUT frames go (hubs). Without one, a PUT is answered ERROR not-served. */
+  readonly sink?: SyncSink;
   readonly limits?: Partial<SyncLimits>;
   /** Where misbehaviour is counted. */
   readonly penalties?: PenaltyBox;
@@ -101,6 +104,7 @@ export class SyncService implements Startable {
   readonly limits: SyncLimits;
   private readonly components: SyncComponents;
   private readonly source: SyncSource | undefined;
+  private readonly sink: SyncSink | undefined;
   private readonly penalties: PenaltyBox | undefined;
   private readonly served: PerPeerSlots;
   private readonly asked: PerPeerSlots;
@@ -110,6 +114,7 @@ export class SyncService implements Startable {
     this.components = components;
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...init.limits };
     this.source = init.source;
+    this.sink = init.sink;
     this.penalties = init.penalties;
     this.served = new PerPeerSlots(this.limits.maxConcurrentPerPeer);
     this.asked = new PerPeerSlots(this.limits.maxConcurrentPerPeer);
@@ -118,7 +123,7 @@ export class SyncService implements Startable {
   readonly [Symbol.toStringTag] = '@parley/net/sync';
 
   async start(): Promise<void> {
-    if (this.source !== undefined) {
+    if (this.source !== undefined || this.sink !== undefined) {
       // Twice the per-peer slots: a peer over its slots gets an ERROR busy instead of a muxer reset.
       const streams = this.limits.maxConcurrentPerPeer * 2;
       await this.components.registrar.handle(this.protocol, (s, c) => this.serve(s, c), { maxInboundStreams: streams, maxOutboundStreams: streams });
@@ -127,7 +132,7 @@ export class SyncService implements Startable {
   }
 
   async stop(): Promise<void> {
-    if (this.source !== undefined) await this.components.registrar.unhandle(this.protocol);
+    if (this.source !== undefined || this.sink !== undefined) await this.components.registrar.unhandle(this.protocol);
     this.started = false;
   }
 
@@ -144,7 +149,9 @@ export class SyncService implements Startable {
 
   private async serve(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString();
-    const io = messageStream(stream, this.limits.maxRequestBytes + 16);
+    // A node with a sink reads requests up to a PUT's size; decodeRequest holds other kinds to maxRequestBytes.
+    const maxRequest = this.sink === undefined ? this.limits.maxRequestBytes : Math.max(this.limits.maxRequestBytes, this.limits.maxMessageBytes);
+    const io = messageStream(stream, maxRequest + 16);
     const deadline = AbortSignal.timeout(this.limits.responseTimeoutMs);
     if (!this.served.tryTake(peer)) {
       await this.finish(stream, io, { kind: 'ERROR', code: 'busy' }, deadline);
@@ -153,21 +160,29 @@ export class SyncService implements Startable {
     try {
       let request: SyncRequest;
       try {
-        request = decodeRequest(await io.read(this.limits.maxRequestBytes, AbortSignal.timeout(this.limits.requestTimeoutMs)), this.limits);
+        request = decodeRequest(await io.read(maxRequest, AbortSignal.timeout(this.limits.requestTimeoutMs)), this.limits);
       } catch (e) {
         // Malformed, oversized or too slow: reset the stream, count it against the peer.
         if (isProtocolError(e) || isAbort(e)) this.penalise(peer, e);
         stream.abort(e instanceof Error ? e : new Error(String(e)));
         return;
       }
-      await this.answer(stream, io, request, deadline);
+      await this.answer(stream, io, request, deadline, peer);
     } finally {
       this.served.release(peer);
     }
   }
 
-  private async answer(stream: Stream, io: MessageStream, request: SyncRequest, signal: AbortSignal): Promise<void> {
-    const source = this.source as SyncSource;
+  private async answer(stream: Stream, io: MessageStream, request: SyncRequest, signal: AbortSignal, peer: string): Promise<void> {
+    if (request.kind === 'PUT') {
+      await this.store(stream, io, request, signal, peer);
+      return;
+    }
+    const source = this.source;
+    if (source === undefined) {
+      await this.finish(stream, io, { kind: 'ERROR', code: 'not-found' }, signal);
+      return;
+    }
     let found: HaveVector | FrameSource | undefined;
     try {
       found =
@@ -203,6 +218,23 @@ export class SyncService implements Startable {
     }
   }
 
+  /** PUT: the sink verifies and commits; STORED goes out only after it resolved. */
+  private async store(stream: Stream, io: MessageStream, request: SyncRequest & { kind: 'PUT' }, signal: AbortSignal, peer: string): Promise<void> {
+    if (this.sink === undefined) {
+      await this.finish(stream, io, { kind: 'ERROR', code: 'not-served' }, signal);
+      return;
+    }
+    let outcome: PutOutcome;
+    try {
+      outcome = await this.sink.put(peer, request.room, request.frames);
+    } catch {
+      await this.finish(stream, io, { kind: 'ERROR', code: 'internal' }, signal);
+      return;
+    }
+    if ('error' in outcome) await this.finish(stream, io, { kind: 'ERROR', code: outcome.error }, signal);
+    else await this.finish(stream, io, { kind: 'STORED', ids: outcome.stored, refused: outcome.refused }, signal);
+  }
+
   private async finish(stream: Stream, io: MessageStream, last: SyncResponse, signal: AbortSignal): Promise<void> {
     try {
       await io.write(encodeResponse(last), signal);
@@ -220,7 +252,7 @@ export class SyncService implements Startable {
    * responseTimeoutMs, SyncProtocolError (cause: the protocol's typed error) for a malformed or
    * out-of-place answer; in the last case the peer is penalised and the stream reset.
    */
-  async request(peer: PeerId, request: SyncRequest, options: AbortOptions = {}): Promise<SyncResponse & { kind: 'HAVE' | 'FRAMES' }> {
+  async request(peer: PeerId, request: SyncRequest, options: AbortOptions = {}): Promise<SyncResponse & { kind: 'HAVE' | 'FRAMES' | 'STORED' }> {
     const key = peer.toString();
     const timeout = AbortSignal.timeout(this.limits.responseTimeoutMs);
     const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
@@ -236,6 +268,10 @@ export class SyncService implements Startable {
       while (true) {
         const r = decodeResponse(await io.read(this.limits.maxMessageBytes, signal), this.limits);
         if (r.kind === 'ERROR') throw new SyncRemoteError(r.code);
+        if (request.kind === 'PUT') {
+          if (r.kind !== 'STORED') throw new SyncProtocolError(`expected STORED, got ${r.kind}`);
+          return r;
+        }
         if (request.kind === 'HAVE') {
           if (r.kind !== 'HAVE') throw new SyncProtocolError(`expected HAVE, got ${r.kind}`);
           return r;
@@ -287,6 +323,28 @@ export class SyncService implements Startable {
     const r = await this.request(peer, { kind: 'GET_RANGE', room, channel, device, fromSeq, toSeq }, options);
     return r.kind === 'FRAMES' ? [...r.frames] : [];
   }
+
+  /**
+   * Offers frames of one room to a peer that stores them (a hub): batches of at most
+   * maxFramesPerMessage frames and maxMessageBytes; resolves with the ids the peer reports durably
+   * stored and the refusals. Throws SyncRemoteError for a whole-request refusal (not-served, rate...).
+   */
+  async put(peer: PeerId, room: Uint8Array, frames: readonly Uint8Array[], options?: AbortOptions): Promise<PutResult> {
+    const stored: Uint8Array[] = [];
+    const refused: { id: Uint8Array; reason: PutRefusal }[] = [];
+    for await (const batch of batchFrames(frames, this.limits)) {
+      const r = await this.request(peer, { kind: 'PUT', room, frames: batch }, options);
+      if (r.kind !== 'STORED') throw new SyncProtocolError(`expected STORED, got ${r.kind}`);
+      stored.push(...r.ids);
+      refused.push(...r.refused);
+    }
+    return { stored, refused };
+  }
+}
+
+export interface PutResult {
+  readonly stored: Uint8Array[];
+  readonly refused: { readonly id: Uint8Array; readonly reason: PutRefusal }[];
 }
 
 /** The libp2p service factory. */
