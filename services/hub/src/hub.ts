@@ -325,9 +325,9 @@ export class Hub implements HubCore {
       },
       maxObjectBytes: this.#limits.maxObjectBytes,
       now,
-      onInvalid: (peer, n) => {
-        this.#metrics.rejected('invalid', n);
-        this.#log.warn({ peer, frames: n }, 'invalid objects offered');
+      onRefused: (peer, reason, n) => {
+        this.#metrics.rejected(reason, n);
+        this.#log.warn({ peer, frames: n, reason }, 'objects refused');
       },
     });
     return {

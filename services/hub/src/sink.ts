@@ -41,7 +41,8 @@ export interface SinkDeps {
   readonly allow: (peer: string, frames: number) => boolean;
   readonly maxObjectBytes: number;
   readonly now: () => number;
-  readonly onInvalid: (peer: string, n: number) => void;
+  /** Refusals decided here (the gate counts its own). */
+  readonly onRefused: (peer: string, reason: PutRefusal, n: number) => void;
 }
 
 const asRefusal = (r: RejectReason): PutRefusal => (r === 'busy' || r === 'internal' ? 'invalid' : r);
@@ -77,6 +78,7 @@ export const hubSink = (d: SinkDeps) => ({
       const id = nodeCrypto.sha256(f);
       if (f.length > d.maxObjectBytes) {
         refused.push({ id, reason: 'too-large' });
+        d.onRefused(peer, 'too-large', 1);
         continue;
       }
       let type: string;
@@ -84,6 +86,7 @@ export const hubSink = (d: SinkDeps) => ({
         type = parseFrame(f).type;
       } catch {
         refused.push({ id, reason: 'invalid' });
+        d.onRefused(peer, 'invalid', 1);
         continue;
       }
       if (type === 'ENVELOPE') {
@@ -95,7 +98,10 @@ export const hubSink = (d: SinkDeps) => ({
       d.refusals.delete(toHex(id));
       if (why !== undefined) refused.push({ id, reason: asRefusal(why) });
       else if (v === 'accept') stored.push(id);
-      else if (v === 'reject') refused.push({ id, reason: 'invalid' });
+      else if (v === 'reject') {
+        refused.push({ id, reason: 'invalid' });
+        d.onRefused(peer, 'invalid', 1);
+      }
       // 'ignore': waiting for authority it references; not stored yet, the member offers it again
     }
     if (envelopes.length > 0) await putEnvelopes(d, s, peer, envelopes, stored, refused);
@@ -143,7 +149,7 @@ const putEnvelopes = async (
     }
     batch.push(storedFromSigned(x.signed, now));
   }
-  if (invalid > 0) d.onInvalid(peer, invalid);
+  if (invalid > 0) d.onRefused(peer, 'invalid', invalid);
   if (batch.length === 0) return;
   await d.store.put(batch);
   for (const o of batch) {
