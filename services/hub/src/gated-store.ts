@@ -9,8 +9,8 @@ import type { RejectReason } from './ports.ts';
 export interface Gate {
   /** Why an object may not be stored, or undefined to store it. */
   refuse(o: StoredObject): RejectReason | undefined;
-  /** After a put that added objects: keep the room within its quota. */
-  afterPut(room: Uint8Array): Promise<void>;
+  /** After a put that added objects: keep the room within its quota (`bytesOffered`: frame bytes put for it). */
+  afterPut(room: Uint8Array, bytesOffered: number): Promise<void>;
   onRefused(reason: RejectReason, o: StoredObject): void;
   onStored(objects: readonly StoredObject[], added: number): void;
 }
@@ -29,7 +29,16 @@ export const gatedStore = (inner: ObjectStore, gate: Gate): ObjectStore =>
           if (keep.length === 0) return 0;
           const added = await target.put(keep);
           gate.onStored(keep, added);
-          if (added > 0) for (const room of new Set(keep.map((o) => o.room))) await gate.afterPut(room);
+          if (added > 0) {
+            const rooms = new Map<string, { room: Uint8Array; bytes: number }>();
+            for (const o of keep) {
+              const k = o.room.join(',');
+              const r = rooms.get(k) ?? { room: o.room, bytes: 0 };
+              r.bytes += o.bytes.length;
+              rooms.set(k, r);
+            }
+            for (const r of rooms.values()) await gate.afterPut(r.room, r.bytes);
+          }
           return added;
         };
       }

@@ -75,6 +75,8 @@ export class Hub implements HubCore {
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Refusals the store gate recorded, by object id hex, for the PUT that caused them. */
   readonly #refusals = new Map<string, RejectReason>();
+  /** Room hex -> estimated stored bytes (see the gate's afterPut). */
+  readonly #roomBytes = new Map<string, number>();
   #buckets: TokenBuckets | undefined;
   #ready = false;
   #stopping = false;
@@ -371,12 +373,22 @@ export class Hub implements HubCore {
         }
         return undefined;
       },
-      afterPut: async (room) => {
+      afterPut: async (room, bytesOffered) => {
         const store = this.#store;
         if (store === undefined) return;
+        // The room's size is read once, then estimated from what was offered (an upper bound);
+        // only when the estimate passes the quota is it read again and the room evicted.
+        const hex = toHex(room);
+        let estimate = this.#roomBytes.get(hex);
+        if (estimate === undefined) estimate = (await store.usage(room)).bytes;
+        else estimate += bytesOffered;
+        this.#roomBytes.set(hex, estimate);
+        if (estimate <= this.#limits.roomQuotaBytes) return;
         const u = await store.usage(room);
+        this.#roomBytes.set(hex, u.bytes);
         if (u.bytes <= this.#limits.roomQuotaBytes) return;
         const evicted = await store.evict(room, this.#limits.roomQuotaBytes);
+        this.#roomBytes.delete(hex);
         if (evicted.length > 0) {
           this.#metrics.rejected('quota', evicted.length);
           this.#log.warn({ room: toHex(room), evicted: evicted.length }, 'room over quota: evicted oldest envelopes');

@@ -75,8 +75,8 @@ export const hubSink = (d: SinkDeps) => ({
     const refused: { id: Uint8Array; reason: PutRefusal }[] = [];
     const envelopes: Uint8Array[] = [];
     for (const f of frames) {
-      const id = nodeCrypto.sha256(f);
       if (f.length > d.maxObjectBytes) {
+        const id = nodeCrypto.sha256(f);
         refused.push({ id, reason: 'too-large' });
         d.onRefused(peer, 'too-large', 1);
         continue;
@@ -85,7 +85,7 @@ export const hubSink = (d: SinkDeps) => ({
       try {
         type = parseFrame(f).type;
       } catch {
-        refused.push({ id, reason: 'invalid' });
+        refused.push({ id: nodeCrypto.sha256(f), reason: 'invalid' });
         d.onRefused(peer, 'invalid', 1);
         continue;
       }
@@ -93,6 +93,7 @@ export const hubSink = (d: SinkDeps) => ({
         envelopes.push(f);
         continue;
       }
+      const id = nodeCrypto.sha256(f);
       const v = await d.ingest.frame(f, peer);
       const why = d.refusals.get(toHex(id));
       d.refusals.delete(toHex(id));
