@@ -26,6 +26,9 @@ export interface HubPushState {
   readonly logPushed: Set<string>;
 }
 
+/** Frames per PUT (the sync protocol's per-message frame limit). */
+const CHUNK = 256;
+
 const ORDER: Record<string, number> = { AUTHORITY_ENTRY: 0, EPOCH_BUNDLE: 1, KEY_SHARE: 2, ENVELOPE: 3 };
 
 /** One pass over the rooms: returns how many objects hubs acknowledged. */
@@ -55,18 +58,23 @@ export const pushToHubs = async (
         frames = [...log.map((o) => o.bytes), ...frames.filter((f) => !log.some((o) => o.bytes === f))];
       }
       if (frames.length === 0) continue;
-      try {
-        const r = await node.put(hub, s.id, frames);
-        st.logPushed.add(key);
-        const pendingIds = new Set(mine.map((o) => toHex(o.id)));
+      const pendingIds = new Set(mine.map((o) => toHex(o.id)));
+      // One PUT per chunk, acknowledged as it comes back: a refusal later (rate, quota) keeps
+      // what the hub already stored, and the next pass offers only the rest.
+      for (let i = 0; i < frames.length; i += CHUNK) {
+        let r: Awaited<ReturnType<ParleyNode['put']>>;
+        try {
+          r = await node.put(hub, s.id, frames.slice(i, i + CHUNK));
+        } catch {
+          break; // the hub refused or is unreachable: the next pass offers again
+        }
+        if (i + CHUNK >= frames.length) st.logPushed.add(key);
         for (const id of r.stored) {
           if (!pendingIds.has(toHex(id))) continue;
           await store.ack(id, hub);
           onAck(s.id, id, hub);
           acked++;
         }
-      } catch {
-        // the hub refused or is unreachable: the next pass offers again
       }
     }
   }
