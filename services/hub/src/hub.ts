@@ -352,6 +352,11 @@ export class Hub implements HubCore {
       this.#metrics.rejected('too-large');
       return 'reject';
     }
+    // Gossip shares the PUT token bucket: a peer over its rate is not relayed for (no penalty).
+    if (this.#buckets !== undefined && !this.#buckets.take(from, 1)) {
+      this.#metrics.rejected('rate');
+      return 'ignore';
+    }
     const p = ingest.frame(bytes, from);
     this.#track(p);
     const v = await p;

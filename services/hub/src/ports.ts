@@ -4,6 +4,8 @@
  * pino or node:http; the operations side implements them.
  */
 
+import type { ParleyNode } from '@parley/net';
+
 /** Why the hub refused or dropped something: the label of `rejections_total` and of log lines. */
 export type RejectReason =
   | 'invalid' // failed decode, signature or authorization (ProtocolError)
@@ -63,6 +65,8 @@ export interface ServedRoom {
 
 /** The core as the operations side drives it. */
 export interface HubCore {
+  /** The hub's libp2p node (valid after start): the operations side registers the TURN protocol on it. */
+  readonly node: ParleyNode;
   start(): Promise<void>;
   /** Stops accepting, finishes in-flight commits, closes the store and the node. */
   stop(): Promise<void>;
