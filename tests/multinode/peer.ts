@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createIdentity, type Identity, ParleyClient } from '@parley/client';
-import { fromHex, nextEntry, toHex } from '@parley/protocol';
+import { createEnvelope, fromHex, nextEntry, toHex } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore } from '@parley/store';
 
@@ -117,6 +117,40 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
   async grant(a) {
     return toHex(await c(a).grant(hex(a.room), hex(a.account), String(a.role)));
   },
+  async mute(a) {
+    return toHex(await c(a).mute(hex(a.room), hex(a.account)));
+  },
+  /**
+   * A muted member talks anyway: an envelope in the channel signed by its real device with its next
+   * seq and the room's current heads and epoch (its own client refuses to author it, so it is built
+   * by hand; the content key is random: authorization is judged before anything is decrypted).
+   */
+  async attackMuted(a) {
+    const client = c(a);
+    const room = hex(a.room);
+    const channel = hex(a.channel);
+    const st = client.state(room);
+    const device = client.identity.device.sign;
+    const held = await h(a).store.haveVector(room, channel);
+    const env = createEnvelope(
+      {
+        account: client.identity.account.publicKey,
+        room,
+        channel,
+        seq: (held[toHex(device.publicKey)] ?? 0) + 1,
+        lamport: 1_000_000,
+        heads: st.heads(),
+        epoch: st.epochAt(channel, st.length - 1),
+        content: { text: 'muted, talking anyway' },
+      },
+      device,
+      randomBytes(32),
+      randomBytes(24),
+      nodeCrypto,
+    );
+    await client.node.publish(`/parley/room/${String(a.room)}/ch/${String(a.channel)}`, env.bytes).catch(() => 0);
+    return toHex(env.id);
+  },
   async pin(a) {
     return toHex(await c(a).pin(hex(a.room), hex(a.channel), hex(a.message)));
   },
@@ -216,7 +250,7 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
   /** Whether the authority entry `id` is in the replayed room: null if absent, else its validity. */
   async entryValid(a) {
     const st = c(a).state(hex(a.room));
-    const e = st.entries.find((x) => toHex(nodeCrypto.sha256(fromHex(x.hex))) === String(a.id));
+    const e = st.entries.find((x) => x.hex === String(a.id));
     return e === undefined ? null : st.isValid(e.position);
   },
   /**

@@ -51,6 +51,27 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     return true;
   });
 
+  // Unauthorized in a channel: the owner mutes the attacker, who then sends a validly signed envelope
+  // with its next seq anyway (first, while its gossip is still heard: the attacks below graylist it).
+  const muteId = await p1.call<string>('mute', { room, account: sb.account });
+  await eventually('every peer applied the mute', async () => {
+    for (const p of [p1, p2, bad]) if ((await p.call<boolean | null>('entryValid', { room, id: muteId })) !== true) return false;
+    return true;
+  });
+  const muted = await bad.call<string>('attackMuted', { room, channel });
+  await eventually(
+    'an honest peer rejected the muted envelope',
+    async () => {
+      for (const p of [p1, p2]) {
+        const r = await p.call<{ penalties: Record<string, number> }>('score', { peer: sb.peerId });
+        if ((r.penalties['gossip-reject'] ?? 0) >= 1) return true;
+      }
+      return false;
+    },
+    10_000,
+  );
+  for (const p of [p1, p2]) assert.ok(!(await ids(p)).includes(muted), `${p.name}: the muted member's envelope is not in the history`);
+
   const sent = await bad.call<{ forged: string; grant: string }>('attackGossip', { room, channel, own, replay: valid[0] });
   await Promise.all([bad.call('attackSync', { peer: s1.peerId }), bad.call('attackSync', { peer: s2.peerId })]);
 
@@ -66,7 +87,7 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
         const n = r.penalties;
         // Random CBOR garbage may trip a decode limit (sync-oversize) rather than a decode error (sync-malformed).
         const counted =
-          (n['gossip-reject'] ?? 0) >= 2 && // forged + self-grant; garbage normally adds 6 more
+          (n['gossip-reject'] ?? 0) >= 2 && // forged + self-grant (+ the muted envelope); garbage normally adds 6 more
           (n['sync-malformed'] ?? 0) + (n['sync-oversize'] ?? 0) >= 3 &&
           (n['sync-oversize'] ?? 0) >= 1 &&
           (n['sync-timeout'] ?? 0) >= 1;
@@ -85,6 +106,7 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     assert.equal(h.length, valid.length, `${p.name}: no message added or duplicated`);
     assert.deepEqual([...h].sort(), [...valid].sort(), `${p.name}: history is exactly the valid messages`);
     assert.ok(!h.includes(sent.forged), `${p.name}: forged envelope refused`);
+    assert.ok(!h.includes(muted), `${p.name}: muted member's envelope refused`);
     assert.notEqual(await p.call<boolean | null>('entryValid', { room, id: sent.grant }), true, `${p.name}: self-grant not valid`);
   }
 
