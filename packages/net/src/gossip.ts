@@ -7,6 +7,8 @@
  *
  * Each subscribed topic gets a validator that calls the injected `validate(topic, bytes)`. Its
  * verdict goes to gossipsub as is: Reject lowers the sender's score (P4), Ignore drops silently.
+ * An RPC above gossipsub's maxInboundDataLength never reaches a validator: gossipsub refuses it at
+ * its length prefix and drops the peer's stream, and that is counted here as 'gossip-oversize'.
  */
 import type { GossipSub, Message, TopicValidatorResult } from '@libp2p/gossipsub';
 import { createTopicScoreParams, type PeerScoreParams, type TopicScoreParams } from '@libp2p/gossipsub/score';
@@ -82,6 +84,22 @@ export class RoomGossip {
     this.pubsub = pubsub;
     this.validate = validate;
     this.penalties = penalties;
+    this.countOversize();
+  }
+
+  /**
+   * gossipsub keeps no count of an inbound RPC over maxInboundDataLength (it-length-prefixed throws
+   * InvalidDataLengthError at the prefix, before buffering); it only forgets the peer's stream through
+   * handlePeerReadStreamError, a method of the GossipSub class kept for spying on exactly this.
+   */
+  private countOversize(): void {
+    const ps = this.pubsub as unknown as { handlePeerReadStreamError?: (err: unknown, peer: PeerId) => void };
+    const original = ps.handlePeerReadStreamError;
+    if (typeof original !== 'function') return;
+    ps.handlePeerReadStreamError = (err, peer) => {
+      if ((err as Error)?.name === 'InvalidDataLengthError') this.penalties.record(peer.toString(), 'gossip-oversize', (err as Error).message);
+      original.call(this.pubsub, err, peer);
+    };
   }
 
   start(): void {

@@ -12,7 +12,9 @@ export type PenaltyReason =
   /** A sync peer that did not send its request (or answer) in time. */
   | 'sync-timeout'
   /** A gossip message our validator rejected. */
-  | 'gossip-reject';
+  | 'gossip-reject'
+  /** A gossip RPC above gossipsub's inbound size limit (refused at its length prefix; the peer's stream is dropped). */
+  | 'gossip-oversize';
 
 export interface Penalty {
   readonly peer: string;
