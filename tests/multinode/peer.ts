@@ -12,7 +12,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createIdentity, type Identity, ParleyClient } from '@parley/client';
-import { createEnvelope, fromHex, nextEntry, toHex } from '@parley/protocol';
+import { createParleyNode, DEFAULT_SYNC_LIMITS, decodeRequest, encodeResponse, messageStream, type ParleyNode, SYNC_PROTOCOL } from '@parley/net';
+import {
+  buildFrame,
+  type CborMap,
+  createEnvelope,
+  decodeCanonicalMap,
+  encodeCbor,
+  fromHex,
+  LIMITS,
+  nextEntry,
+  parseFrame,
+  signingInput,
+  toHex,
+} from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore } from '@parley/store';
 
@@ -27,6 +40,9 @@ interface Hosted {
   store: MemoryStore;
   client: ParleyClient | undefined;
   readonly blocked: Set<string>;
+  /** What this client's ingest rejected and its node's penalties, in order (kept across restarts). */
+  readonly rejects: { id: string | undefined; type: string; code: string; message: string }[];
+  readonly penalties: { peer: string; reason: string; detail: string }[];
 }
 
 type Gater = Record<string, (...args: unknown[]) => boolean | Promise<boolean>>;
@@ -45,6 +61,40 @@ const c = (a: Record<string, unknown>): ParleyClient => {
 };
 const rnd = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 const hex = (v: unknown): Uint8Array => fromHex(String(v));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The attacker's second libp2p node (no client, no checks of its own): publishes whatever it is given. */
+let raw: ParleyNode | undefined;
+
+/**
+ * An envelope frame of exactly `size` bytes, validly signed by `client`'s device: a copy of its
+ * envelope `own` with the ciphertext field grown (no encoder would build it: sign() refuses it).
+ */
+const signedOfSize = (client: ParleyClient, own: Uint8Array, size: number): Uint8Array => {
+  const map = decodeCanonicalMap(parseFrame(own).payload, 'ENVELOPE') as CborMap & { x: Uint8Array };
+  const build = (n: number) => {
+    const payload = encodeCbor({ ...map, x: rnd(n) });
+    return buildFrame('ENVELOPE', payload, nodeCrypto.ed25519Sign(client.identity.device.sign.secret, signingInput('ENVELOPE', payload)));
+  };
+  const probe = build(size - 1024);
+  const frame = build(size - 1024 + (size - probe.length));
+  if (frame.length !== size) throw new Error(`built ${frame.length} bytes, wanted ${size}`);
+  return frame;
+};
+
+/** Publishes `frames` on `topic` from the raw node once every peer of `to` is known there; resolves with each frame's recipient count. */
+const rawPublish = async (topic: string, frames: Uint8Array[], to: string[]): Promise<number[]> => {
+  const node = raw;
+  if (node === undefined) throw new Error('raw node not started');
+  const deadline = Date.now() + 10_000;
+  while (!to.every((p) => node.gossip.peers(topic).includes(p))) {
+    if (Date.now() > deadline) throw new Error(`raw node: ${to.join(',')} not all subscribed to ${topic}`);
+    await sleep(50);
+  }
+  const sent: number[] = [];
+  for (const f of frames) sent.push(await node.publish(topic, f));
+  return sent;
+};
 
 /** Starts a client for `x` on a fresh loopback node and installs its blocking gater hooks. */
 const launch = async (x: Hosted, bootstrap: string[]): Promise<ParleyClient> => {
@@ -70,6 +120,8 @@ const launch = async (x: Hosted, bootstrap: string[]): Promise<ParleyClient> => 
   gater.denyOutboundEncryptedConnection = deny;
   gater.denyInboundUpgradedConnection = deny;
   gater.denyOutboundUpgradedConnection = deny;
+  client.on('reject', (e) => x.rejects.push({ id: e.id, type: e.type, code: e.code, message: e.message }));
+  client.node.penalties.onPenalty((p) => x.penalties.push({ peer: p.peer, reason: p.reason, detail: p.detail }));
   x.client = client;
   return client;
 };
@@ -87,6 +139,8 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
       store: new MemoryStore(),
       client: undefined,
       blocked: new Set(),
+      rejects: [],
+      penalties: [],
     };
     hosted.set(who(a), x);
     return started(await launch(x, (a.bootstrap as string[] | undefined) ?? []));
@@ -244,7 +298,7 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
     const node = c(a).node;
     const pubsub = (node.libp2p.services as unknown as { pubsub: { getScore(p: string): number } }).pubsub;
     const peer = String(a.peer);
-    const reasons = ['sync-malformed', 'sync-oversize', 'sync-timeout', 'gossip-reject'] as const;
+    const reasons = ['sync-malformed', 'sync-oversize', 'sync-timeout', 'gossip-reject', 'gossip-oversize'] as const;
     return { score: pubsub.getScore(peer), penalties: Object.fromEntries(reasons.map((r) => [r, node.penalties.count(peer, r)])) };
   },
   /** Whether the authority entry `id` is in the replayed room: null if absent, else its validity. */
@@ -257,6 +311,9 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
    * Misbehaves on the room's gossip topics: a forged signature, random garbage, an unauthorized
    * self-grant, a replay of `replay` (an envelope id held in the store) and an oversized frame
    * (last: it may break the gossip stream). Resolves with the ids (hex SHA-256) of what it sent.
+   * `oversize: false` leaves the oversized frame out: gossipsub drops the stream of a peer that sends
+   * one, and forgets its score if that was still positive when cached, which can erase the rejects
+   * just before it (attackOversizeGossip sends oversized frames on their own).
    */
   async attackGossip(a) {
     const client = c(a);
@@ -293,7 +350,7 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
     if (honest === undefined) throw new Error('honest envelope not in store');
     await pub(chTopic, honest.bytes);
     // Oversized: above the 256 KiB frame limit.
-    await pub(chTopic, rnd(300 * 1024));
+    if (a.oversize !== false) await pub(chTopic, rnd(300 * 1024));
     void channel;
     return sent;
   },
@@ -329,7 +386,149 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
     for (const s of idle) s.abort(new Error('done'));
     return true;
   },
+  /** Authors nothing but a new channel; resolves with its id (hex). */
+  async createChannel(a) {
+    return toHex(await c(a).createChannel(hex(a.room), String(a.name)));
+  },
+  /**
+   * SET_CHANNEL_ACL on `channel`: roles `read` may read, roles `send` may send. Cut-offs name every
+   * device's highest seq held in the channel (rows of devices that keep SEND are ignored by replay).
+   */
+  async setChannelAcl(a) {
+    const room = hex(a.room);
+    const channel = hex(a.channel);
+    const held = await h(a).store.haveVector(room, channel);
+    const cutoffs = Object.entries(held).map(([d, seq]) => ({ device: fromHex(d), stream: channel, seq }));
+    const acl = { read: a.read as string[], send: a.send as string[], accounts: [] };
+    return toHex(await c(a).act(room, { kind: 'set_channel_acl', channel, acl, cutoffs }));
+  },
+  /** Catches up every open room with every connected peer now. */
+  async syncNow(a) {
+    await c(a).syncNow();
+    return true;
+  },
+  /** GET_AUTHORITY from `peer`: the number of frames it served. */
+  async getAuthority(a) {
+    return (await c(a).node.getAuthority(String(a.peer), hex(a.room))).length;
+  },
+  /** What this client's ingest rejected (id, type, error code, message), in order. */
+  async rejects(a) {
+    return h(a).rejects;
+  },
+  /** The penalties this client's node recorded against `peer` (reason, detail), in order. */
+  async penaltyLog(a) {
+    return h(a).penalties.filter((p) => p.peer === String(a.peer));
+  },
+  /** Starts the attacker's raw node (a bare ParleyNode whose own validator ignores everything) and dials `dial`. */
+  async rawNode(a) {
+    const node = await createParleyNode({
+      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+      dhtMode: 'client',
+      testMode: true,
+      iceServers: [],
+      verify: { gossip: () => 'ignore' },
+    });
+    await node.start();
+    raw = node;
+    for (const addr of a.dial as string[]) await node.dial(addr);
+    return node.peerId;
+  },
+  /**
+   * Talks in a channel whose ACL denies it SEND: two envelopes signed by this client's real device,
+   * each with its next seq in the channel, published through the raw node to the peers `to`. One
+   * names the room's current heads (the ACL applies: unauthorized); one names the heads the ACL entry
+   * `acl` was written on, before it (SEND was allowed there, but the ACL's cut-off for this device is 0).
+   */
+  async attackAcl(a) {
+    const client = c(a);
+    const room = hex(a.room);
+    const channel = hex(a.channel);
+    const st = client.state(room);
+    const acl = st.entries.find((x) => x.hex === String(a.acl));
+    if (acl === undefined) throw new Error('ACL entry not in the room');
+    const device = client.identity.device.sign;
+    const seq = ((await h(a).store.haveVector(room, channel))[toHex(device.publicKey)] ?? 0) + 1;
+    const build = (heads: Uint8Array[], pos: number, text: string) =>
+      createEnvelope(
+        {
+          account: client.identity.account.publicKey,
+          room,
+          channel,
+          seq,
+          lamport: 1_000_000,
+          heads,
+          epoch: st.epochAt(channel, pos),
+          content: { text },
+        },
+        device,
+        randomBytes(32),
+        randomBytes(24),
+        nodeCrypto,
+      );
+    const stalePos = Math.max(...acl.entry.body.prev.map((p) => st.positionOf(p) ?? -1));
+    const current = build(st.heads(), st.length - 1, 'denied by the ACL');
+    const stale = build([...acl.entry.body.prev], stalePos, 'written as if before the ACL');
+    const topic = `/parley/room/${String(a.room)}/ch/${String(a.channel)}`;
+    const sent = await rawPublish(topic, [current.bytes, stale.bytes], a.to as string[]);
+    return { current: toHex(current.id), stale: toHex(stale.id), seq, sent };
+  },
+  /**
+   * Oversized objects on gossip, from the raw node to the peers `to`: envelopes validly signed by
+   * this client's device, of `sizes` bytes each (a copy of its envelope `own`, ciphertext grown).
+   */
+  async attackOversizeGossip(a) {
+    const client = c(a);
+    const own = (await h(a).store.get(hex(a.own), hex(a.room))) as { bytes: Uint8Array } | undefined;
+    if (own === undefined) throw new Error('own envelope not in store');
+    const frames = (a.sizes as number[]).map((n) => signedOfSize(client, own.bytes, n));
+    const topic = `/parley/room/${String(a.room)}/ch/${String(a.channel)}`;
+    const sent = await rawPublish(topic, frames, a.to as string[]);
+    return { ids: frames.map((f) => toHex(nodeCrypto.sha256(f))), sent };
+  },
+  /**
+   * Serves the sync protocol maliciously (`on`) or honestly again (`on: false`). While on, every
+   * request a peer makes is answered, alternately per peer, by a FRAMES message holding one validly
+   * signed envelope of maxFrameBytes + 1024 bytes, and by a FRAMES message of five 250 KiB frames
+   * (each under maxFrameBytes, the message over the 1 MiB message limit).
+   */
+  async evilSync(a) {
+    const client = c(a);
+    const libp2p = client.node.libp2p;
+    if (a.on === false) {
+      await libp2p.unhandle(SYNC_PROTOCOL);
+      await client.node.sync.start();
+      return true;
+    }
+    const own = (await h(a).store.get(hex(a.own), hex(a.room))) as { bytes: Uint8Array } | undefined;
+    if (own === undefined) throw new Error('own envelope not in store');
+    const big = signedOfSize(client, own.bytes, LIMITS.maxFrameBytes + 1024);
+    const many = Array.from({ length: 5 }, () => signedOfSize(client, own.bytes, 250 * 1024));
+    const answers = [encodeResponse({ kind: 'FRAMES', frames: [big] }), encodeResponse({ kind: 'FRAMES', frames: many })];
+    const asked = new Map<string, number>();
+    await client.node.sync.stop();
+    await libp2p.handle(
+      SYNC_PROTOCOL,
+      async (stream, connection) => {
+        const peer = connection.remotePeer.toString();
+        const n = asked.get(peer) ?? 0;
+        asked.set(peer, n + 1);
+        const io = messageStream(stream, 4096);
+        const signal = AbortSignal.timeout(5_000);
+        try {
+          decodeRequest(await io.read(DEFAULT_SYNC_LIMITS.maxRequestBytes, signal));
+          await io.write(answers[n % 2] as Uint8Array, signal);
+          await io.write(encodeResponse({ kind: 'END', count: n % 2 === 0 ? 1 : many.length }), signal);
+          await stream.close({ signal });
+        } catch (e) {
+          stream.abort(e instanceof Error ? e : new Error(String(e)));
+        }
+      },
+      { maxInboundStreams: 16, maxOutboundStreams: 16 },
+    );
+    return { frame: big.length, message: answers[1]?.length };
+  },
   async close() {
+    await raw?.stop();
     for (const x of hosted.values()) await x.client?.close();
     setTimeout(() => process.exit(0), 50);
     return true;

@@ -1,14 +1,38 @@
 /**
  * A malicious member: two honest peers and an attacker, each in its own process. The attacker joins
- * the room for real (real identity, legitimate connection), sends one valid message, then publishes
- * on the room's gossip topics a forged signature, random garbage, an unauthorized self-grant of mod,
- * a replay of an honest message and an oversized frame, and on the sync protocol sends garbage, a
- * huge length prefix and a stream that never sends. The honest peers must keep exactly the valid
- * messages, score the attacker down, stay alive, and still talk afterwards.
+ * the room for real (real identity, legitimate connection), sends one valid message, then:
+ * - through a second libp2p node of its own (a fresh peer id, no client, no local checks) publishes
+ *   envelopes signed by its real device in a channel whose ACL denies it SEND (one on the current
+ *   heads, one on the heads before the ACL), then a validly signed envelope one byte over
+ *   LIMITS.maxFrameBytes (refused by the validator, ERR_LIMIT) and one over gossipsub's inbound
+ *   message limit (refused at the length prefix, `gossip-oversize`);
+ * - once muted, sends a validly signed envelope with its next seq anyway;
+ * - publishes on the room's gossip topics a forged signature, random garbage, an unauthorized
+ *   self-grant of mod and a replay of an honest message;
+ * - on the sync protocol sends garbage, a huge length prefix and a stream that never sends, and then
+ *   serves the honest peers' catch-up FRAMES answers holding an oversized frame or over the message limit.
+ * The honest peers must keep exactly the valid messages, score the attacker down with the right
+ * reasons, stay alive, and still serve and talk afterwards.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { DEFAULT_SYNC_LIMITS } from '@parley/net';
+import { LIMITS } from '@parley/protocol';
 import { eventually, type Msg, PeerProcess as Peer, type Started } from '../harness.ts';
+
+interface Reject {
+  id: string | undefined;
+  type: string;
+  code: string;
+  message: string;
+}
+interface PenaltyRow {
+  reason: string;
+  detail: string;
+}
+type Score = { score: number; penalties: Record<string, number> };
+/** gossipsub's maxInboundDataLength in @parley/net: one frame plus protobuf framing. */
+const GOSSIP_MAX_RPC = LIMITS.maxFrameBytes + 4096;
 
 const peers: Peer[] = [];
 after(async () => {
@@ -51,6 +75,74 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     return true;
   });
 
+  // Unauthorized by a channel ACL (before the mute below, which would refuse the same envelopes for
+  // another reason): the owner makes a channel only mods may send in. The attacker's second node
+  // carries these attacks, so its first node's score does not decide whether they are heard.
+  const [staff, rawPeer] = await Promise.all([
+    p1.call<string>('createChannel', { room, name: 'staff' }),
+    bad.call<string>('rawNode', { dial: [s1.addrs[0], s2.addrs[0]] }),
+  ]);
+  const acl = await p1.call<string>('setChannelAcl', { room, channel: staff, read: ['member'], send: ['mod'] });
+  await eventually('every peer applied the ACL', async () => {
+    for (const p of [p1, p2, bad]) if ((await p.call<boolean | null>('entryValid', { room, id: acl })) !== true) return false;
+    return true;
+  });
+  await eventually('the owner holds the staff key', () => p1.call<boolean>('canSend', { room, channel: staff }));
+  const staffMsg = await p1.call<string>('send', { room, channel: staff, text: 'staff-1' });
+  const staffIds = async (p: Peer) => (await p.call<Msg[]>('history', { room, channel: staff })).map((m) => m.id);
+  await eventually("the owner's staff message reaches honest2", async () => (await staffIds(p2)).includes(staffMsg));
+  const honest = [s1.peerId, s2.peerId];
+  const denied = await bad.call<{ current: string; stale: string; seq: number; sent: number[] }>('attackAcl', { room, channel: staff, acl, to: honest });
+  assert.ok(
+    denied.sent.every((n) => n >= 2),
+    `each ACL-denied envelope went to both honest peers: ${denied.sent}`,
+  );
+  const rejects = (p: Peer) => p.call<Reject[]>('rejects');
+  const rejected = (list: Reject[], id: string, code: string) => list.some((r) => r.id === id && r.code === code);
+  for (const p of [p1, p2]) {
+    await eventually(
+      `${p.name} refuses both ACL-denied envelopes`,
+      async () => {
+        const r = await rejects(p);
+        return rejected(r, denied.current, 'ERR_UNAUTHORIZED') && rejected(r, denied.stale, 'ERR_CUTOFF');
+      },
+      10_000,
+    );
+    const n = (await p.call<Score>('score', { peer: rawPeer })).penalties;
+    assert.ok((n['gossip-reject'] ?? 0) >= 2, `${p.name}: both ACL-denied envelopes counted as gossip rejects: ${JSON.stringify(n)}`);
+    const h = await staffIds(p);
+    assert.deepEqual(h, [staffMsg], `${p.name}: the staff channel holds only the owner's message`);
+  }
+
+  // Oversized on gossip, validly signed by the attacker's device: one byte over maxFrameBytes (fits
+  // gossipsub's limit, reaches the validator, ERR_LIMIT), then over gossipsub's inbound limit (refused
+  // at the length prefix; gossipsub drops the stream, so this goes last from this node).
+  const [over] = (
+    await bad.call<{ ids: string[]; sent: number[] }>('attackOversizeGossip', { room, channel, own, sizes: [LIMITS.maxFrameBytes + 1], to: honest })
+  ).ids;
+  for (const p of [p1, p2]) {
+    await eventually(`${p.name} refuses the frame over maxFrameBytes`, async () => rejected(await rejects(p), over as string, 'ERR_LIMIT'), 10_000);
+    const n = (await p.call<Score>('score', { peer: rawPeer })).penalties;
+    assert.ok((n['gossip-reject'] ?? 0) >= 3, `${p.name}: the frame over maxFrameBytes counted as a gossip reject: ${JSON.stringify(n)}`);
+  }
+  const huge = await bad.call<{ ids: string[]; sent: number[] }>('attackOversizeGossip', { room, channel, own, sizes: [GOSSIP_MAX_RPC + 1024], to: honest });
+  assert.ok((huge.sent[0] ?? 0) >= 2, `the frame over gossipsub's limit went to both honest peers: ${huge.sent}`);
+  for (const p of [p1, p2]) {
+    const log = await eventually(
+      `${p.name} refuses the RPC over gossipsub's limit`,
+      async () => {
+        const l = await p.call<PenaltyRow[]>('penaltyLog', { peer: rawPeer });
+        return l.some((x) => x.reason === 'gossip-oversize') && l;
+      },
+      10_000,
+    );
+    console.log(`${p.name} on the attacker's second node: ${JSON.stringify(log.map((x) => `${x.reason}: ${x.detail}`))}`);
+    const r = await rejects(p);
+    assert.ok(!r.some((x) => x.id === huge.ids[0]), `${p.name}: the frame over gossipsub's limit never reached the validator`);
+    const h = await ids(p);
+    assert.ok(!h.includes(over as string) && !h.includes(huge.ids[0] as string), `${p.name}: no oversized frame in the history`);
+  }
+
   // Unauthorized in a channel: the owner mutes the attacker, who then sends a validly signed envelope
   // with its next seq anyway (first, while its gossip is still heard: the attacks below graylist it).
   const muteId = await p1.call<string>('mute', { room, account: sb.account });
@@ -72,7 +164,7 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
   );
   for (const p of [p1, p2]) assert.ok(!(await ids(p)).includes(muted), `${p.name}: the muted member's envelope is not in the history`);
 
-  const sent = await bad.call<{ forged: string; grant: string }>('attackGossip', { room, channel, own, replay: valid[0] });
+  const sent = await bad.call<{ forged: string; grant: string }>('attackGossip', { room, channel, own, replay: valid[0], oversize: false });
   await Promise.all([bad.call('attackSync', { peer: s1.peerId }), bad.call('attackSync', { peer: s2.peerId })]);
 
   // The attacker is scored down at both honest peers (gossipsub score cached per heartbeat; penalties counted).
@@ -100,6 +192,29 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     console.log(`${name} sees the attacker: score ${seen.score.toFixed(1)}, penalties ${JSON.stringify(seen.penalties)}`);
   }
 
+  // Oversized on sync: the honest peers' catch-up asks the attacker, which answers with a FRAMES
+  // message holding a validly signed frame over maxFrameBytes, or one over the 1 MiB message limit.
+  const evil = await bad.call<{ frame: number; message: number }>('evilSync', { room, own });
+  assert.ok(evil.frame > LIMITS.maxFrameBytes && evil.message > DEFAULT_SYNC_LIMITS.maxMessageBytes, JSON.stringify(evil));
+  for (const p of [p1, p2]) {
+    const log = await eventually(
+      `${p.name} refuses both oversized sync answers`,
+      async () => {
+        await p.call('syncNow');
+        const l = (await p.call<PenaltyRow[]>('penaltyLog', { peer: sb.peerId })).filter((x) => x.reason === 'sync-oversize');
+        const frame = l.some((x) => x.detail === `sync.f[0]: ${evil.frame} exceeds limit ${LIMITS.maxFrameBytes}`);
+        const message = l.some((x) => x.detail === `sync.length: ${evil.message} exceeds limit ${DEFAULT_SYNC_LIMITS.maxMessageBytes}`);
+        return frame && message && l;
+      },
+      10_000,
+    );
+    console.log(`${p.name} on the attacker's sync answers: ${JSON.stringify(log.map((x) => x.detail))}`);
+  }
+  await bad.call('evilSync', { on: false });
+  // The honest peers still serve each other.
+  assert.ok((await p2.call<number>('getAuthority', { room, peer: s1.peerId })) > 0, 'honest1 still serves the authority log');
+  assert.ok((await p1.call<number>('getAuthority', { room, peer: s2.peerId })) > 0, 'honest2 still serves the authority log');
+
   // Nothing lost, nothing bad added, no duplicate; the self-grant never became valid.
   for (const p of [p1, p2]) {
     const h = await ids(p);
@@ -108,6 +223,7 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     assert.ok(!h.includes(sent.forged), `${p.name}: forged envelope refused`);
     assert.ok(!h.includes(muted), `${p.name}: muted member's envelope refused`);
     assert.notEqual(await p.call<boolean | null>('entryValid', { room, id: sent.grant }), true, `${p.name}: self-grant not valid`);
+    assert.deepEqual(await staffIds(p), [staffMsg], `${p.name}: the staff channel still holds only the owner's message`);
   }
 
   // Every process is alive and the honest peers still talk.
