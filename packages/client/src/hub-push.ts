@@ -55,7 +55,8 @@ export const pushToHubs = async (
       let frames = mine.map((o) => o.bytes);
       if (!st.logPushed.has(key)) {
         const log = [...(await store.authority(s.id)), ...(await store.byType(s.id, 'EPOCH_BUNDLE')), ...(await store.byType(s.id, 'KEY_SHARE'))];
-        frames = [...log.map((o) => o.bytes), ...frames.filter((f) => !log.some((o) => o.bytes === f))];
+        const inLog = new Set(log.map((o) => toHex(o.id)));
+        frames = [...log.map((o) => o.bytes), ...mine.filter((o) => !inLog.has(toHex(o.id))).map((o) => o.bytes)];
       }
       if (frames.length === 0) continue;
       const pendingIds = new Set(mine.map((o) => toHex(o.id)));

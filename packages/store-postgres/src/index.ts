@@ -14,7 +14,7 @@
  * await hub.close();
  * ```
  */
-export type { Db } from './db.ts';
+export { type Db, rowsOf } from './db.ts';
 export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
 export { openPostgresStore, type PgliteOptions, type PostgresOptions, type PostgresStoreOptions } from './open.ts';
 export { PostgresStore } from './postgres-store.ts';

@@ -3,6 +3,7 @@
  * the hub must not keep (objects over the size limit; envelopes of `strict` channels) and afterwards
  * holds each room to its byte quota by evicting the oldest envelopes. Every drop is counted.
  */
+import { toHex } from '@parley/protocol';
 import type { ObjectStore, StoredObject } from '@parley/store';
 import type { RejectReason } from './ports.ts';
 
@@ -32,7 +33,7 @@ export const gatedStore = (inner: ObjectStore, gate: Gate): ObjectStore =>
           if (added > 0) {
             const rooms = new Map<string, { room: Uint8Array; bytes: number }>();
             for (const o of keep) {
-              const k = o.room.join(',');
+              const k = toHex(o.room);
               const r = rooms.get(k) ?? { room: o.room, bytes: 0 };
               r.bytes += o.bytes.length;
               rooms.set(k, r);

@@ -5,12 +5,12 @@
  * against the replayed authority log -> store): the hub checks everything and decides nothing. It
  * holds no room key; its own identity is never a member of anything.
  */
-import { type ClientEvents, catchUp, createIdentity, Emitter, Ingest, RoomSession, storeSyncSource } from '@parley/client';
+import { type ClientEvents, catchUp, channelDurability, createIdentity, Emitter, Ingest, RoomSession, storeSyncSource } from '@parley/client';
 import { createParleyNode, type ParleyNode, parseTopic } from '@parley/net';
 import { fromHex, toHex } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import type { ObjectStore, StoredObject } from '@parley/store';
-import { openPostgresStore, type PostgresStore } from '@parley/store-postgres';
+import { openPostgresStore, type PostgresStore, rowsOf } from '@parley/store-postgres';
 import { spawnNodeWorker, VerifyPool } from '@parley/verify';
 import { type Gate, gatedStore } from './gated-store.ts';
 import { type HubCore, type HubLog, type HubMetrics, type HubStatus, NO_LOG, NO_METRICS, type RejectReason, type ServedRoom } from './ports.ts';
@@ -259,18 +259,13 @@ export class Hub implements HubCore {
     }
     for (const ch of s.state.channels()) {
       const hex = toHex(ch.id);
-      if (s.topics.has(hex) || this.#durability(s, ch.id) === 'strict') continue;
+      if (s.topics.has(hex) || channelDurability(s, ch.id) === 'strict') continue;
       s.topics.add(hex);
       node.joinChannel(s.id, ch.id);
     }
     // A room whose policy names this hub is served for that reason too (kept across restarts).
     const policy = s.state.policy();
     if (policy.hubs.includes(node.peerId) && this.#pins.get(s.hex)?.has('policy') !== true) void this.#pin(s.id, 'policy').catch(() => undefined);
-  }
-
-  #durability(s: RoomSession, channel: Uint8Array): 'strict' | 'replicated' | 'guaranteed' {
-    const st = s.state;
-    return st.channelAt(channel, st.length - 1)?.durability ?? st.policy().durability;
   }
 
   async #catchUp(s: RoomSession, peer: string): Promise<void> {
@@ -374,7 +369,7 @@ export class Hub implements HubCore {
         if (o.type === 'ENVELOPE' && o.channel !== undefined) {
           const s = this.#sessions.get(toHex(o.room));
           if (s === undefined) return 'not-served';
-          if (this.#durability(s, o.channel) === 'strict') return 'strict';
+          if (channelDurability(s, o.channel) === 'strict') return 'strict';
         }
         return undefined;
       },
@@ -423,9 +418,7 @@ export class Hub implements HubCore {
   async #assertDurable(store: PostgresStore): Promise<void> {
     if (this.#o.storage.kind !== 'postgres') return;
     const { sql } = await import('drizzle-orm');
-    const r = (await store.db.execute(sql`SHOW synchronous_commit`)) as unknown;
-    const rows = Array.isArray(r) ? r : ((r as { rows?: unknown[] }).rows ?? []);
-    const v = String((rows[0] as Record<string, unknown> | undefined)?.synchronous_commit ?? '');
+    const v = String(rowsOf(await store.db.execute(sql`SHOW synchronous_commit`))[0]?.synchronous_commit ?? '');
     if (v === 'off') throw new Error('synchronous_commit is off: acknowledged messages could be lost on a crash; turn it on for the hub database');
   }
 

@@ -4,7 +4,7 @@
  * log names this hub in its pinned hubs; `operator` means an operator pinned it (admin API / CLI).
  */
 import { fromHex, toHex } from '@parley/protocol';
-import type { PostgresStore } from '@parley/store-postgres';
+import { type PostgresStore, rowsOf } from '@parley/store-postgres';
 import { sql } from 'drizzle-orm';
 
 export type PinReason = 'policy' | 'operator';
@@ -14,13 +14,6 @@ export interface ServedRoomsTable {
   add(room: Uint8Array, reason: PinReason): Promise<void>;
   remove(room: Uint8Array, reason: PinReason): Promise<void>;
 }
-
-const rowsOf = (result: unknown): Record<string, unknown>[] => {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  const rows = (result as { rows?: unknown }).rows;
-  if (Array.isArray(rows)) return rows as Record<string, unknown>[];
-  throw new TypeError('unexpected query result shape');
-};
 
 export const sqlServedRooms = async (store: PostgresStore): Promise<ServedRoomsTable> => {
   const db = store.db;

@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import type { ParleyClient } from '@parley/client';
 import { toHex } from '@parley/protocol';
+import { rowsOf } from '@parley/store-postgres';
 import { sql } from 'drizzle-orm';
 import { type Hub, pinoLog } from '../src/index.ts';
 import { BACKENDS, eventually, testClient, testHub } from './helpers.ts';
@@ -27,8 +28,6 @@ const filesUnder = (dir: string): string[] => {
   }
   return out;
 };
-
-const rowsOf = (r: unknown): Record<string, unknown>[] => (Array.isArray(r) ? r : ((r as { rows: Record<string, unknown>[] }).rows ?? []));
 
 /** Every row of every table in the hub's database, as text (bytea rendered as hex by Postgres). */
 const dumpTables = async (hub: Hub): Promise<string> => {
