@@ -1,60 +1,19 @@
-/**
- * Hub ingest in `guaranteed` mode: how many messages per second a hub takes in over PUT and
- * acknowledges after commit (decode -> Ed25519 in the hub's verify workers -> authorize against the
- * room -> one transaction per batch -> STORED), against plain batched inserts of the same rows into
- * the same kind of database in the same run (the store's own `put` of 256-row batches, no
- * verification). Both backends: PGlite on disk and the machine's Postgres (a fresh database per run).
- *
- * Sender: one libp2p peer in this process, PUT batches of 256 envelopes, 4 in flight (the sync
- * protocol's per-peer limit). Corpus: MESSAGES real envelopes of a 20-member room, round-robin.
- * Value: hub msgs/s on Postgres; baseline: inserts/s on Postgres; target ratio >= 0.5; check: the
- * PGlite ratio >= 0.5 too. Median of RUNS runs (smoke: 512 messages, one run).
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createHubCore, type HubStorage } from '@parley/hub';
 import { createParleyNode } from '@parley/net';
 import { decodeUnverified, envelopeCodec } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { storedFromSigned } from '@parley/store';
 import { openPostgresStore } from '@parley/store-postgres';
-import postgres from 'postgres';
 import { benchEnvelope, buildBenchRoom } from './lib/bench-room.ts';
+import { type Backend, freshStorage } from './lib/fresh-storage.ts';
 import { type BenchOptions, type BenchResult, makeResult } from './lib/result.ts';
 import { median } from './lib/stats.ts';
 
 const MEMBERS = 20;
 const BATCH = 256;
 const IN_FLIGHT = Number(process.env.HUB_INGEST_IN_FLIGHT ?? 4);
-const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-type Backend = 'pglite' | 'postgres';
 
 /** A fresh database: a PGlite directory or a new Postgres database; `drop` removes it. */
-const freshStorage = async (backend: Backend, label: string): Promise<{ storage: HubStorage; drop: () => Promise<void> }> => {
-  if (backend === 'pglite') {
-    const dir = mkdtempSync(join(tmpdir(), `parley-bench-${label}-`));
-    return { storage: { kind: 'pglite', dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = postgres(ADMIN_URL, { max: 1, connect_timeout: 5, onnotice: () => {} });
-  const name = `zz_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } catch (e) {
-    await admin.end({ timeout: 0 });
-    throw new Error(`hub-ingest needs Postgres at ${ADMIN_URL}: ${(e as Error).message}`);
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    storage: { kind: 'postgres', url: url.toString() },
-    drop: async () => {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-};
 
 const openStore = (s: HubStorage) =>
   s.kind === 'pglite'
@@ -63,7 +22,7 @@ const openStore = (s: HubStorage) =>
 
 /** Plain batched inserts of the same rows (decoded beforehand: only the database work is timed). */
 const baseline = async (backend: Backend, room: ReturnType<typeof buildBenchRoom>, frames: Uint8Array[]): Promise<number> => {
-  const { storage, drop } = await freshStorage(backend, 'base');
+  const { storage, drop } = await freshStorage(backend, 'hub-ingest-base');
   const store = await openStore(storage);
   try {
     await store.put(room.entries.map((e) => storedFromSigned(e, 0)));
@@ -79,7 +38,7 @@ const baseline = async (backend: Backend, room: ReturnType<typeof buildBenchRoom
 
 /** Guaranteed ingest through a real hub over the sync protocol. */
 const throughHub = async (backend: Backend, room: ReturnType<typeof buildBenchRoom>, frames: Uint8Array[]): Promise<number> => {
-  const { storage, drop } = await freshStorage(backend, 'hub');
+  const { storage, drop } = await freshStorage(backend, 'hub-ingest-hub');
   const hub = await createHubCore({
     storage,
     listen: ['/ip4/127.0.0.1/tcp/0/ws'],

@@ -103,15 +103,19 @@ const assertWellFormed = (r: BenchResult, name: string): void => {
   if (r.details !== undefined) assert.equal(typeof r.details, 'object');
 };
 
+const SMOKE_BUDGET_MS = 120_000;
+
 describe('every benchmark in smoke mode', () => {
   const names = benchNames();
   it('finds the benchmarks', () => assert.ok(names.includes('verify'), `found: ${names.join(', ')}`));
   for (const name of names) {
-    it(`${name} runs in seconds and returns a well-formed result`, { timeout: 30_000 }, async () => {
+    // Seconds on a quiet machine; the benchmarks that start hubs, databases and peer processes take
+    // several times longer when the 2-core machine is shared with other suites, hence the margin.
+    it(`${name} runs in seconds and returns a well-formed result`, { timeout: SMOKE_BUDGET_MS }, async () => {
       const started = performance.now();
       const r = await (await loadBench(name))({ smoke: true });
       assertWellFormed(r, name);
-      assert.ok(performance.now() - started < 30_000);
+      assert.ok(performance.now() - started < SMOKE_BUDGET_MS);
     });
   }
 });

@@ -12,7 +12,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createIdentity, type Identity, ParleyClient } from '@parley/client';
-import { createParleyNode, DEFAULT_SYNC_LIMITS, decodeRequest, encodeResponse, messageStream, type ParleyNode, SYNC_PROTOCOL } from '@parley/net';
+import {
+  type BlockedPeer,
+  createParleyNode,
+  DEFAULT_SYNC_LIMITS,
+  decodeRequest,
+  encodeResponse,
+  messageStream,
+  type ParleyNode,
+  type PenaltyPolicyInit,
+  SYNC_PROTOCOL,
+} from '@parley/net';
 import {
   buildFrame,
   type CborMap,
@@ -43,6 +53,10 @@ interface Hosted {
   /** What this client's ingest rejected and its node's penalties, in order (kept across restarts). */
   readonly rejects: { id: string | undefined; type: string; code: string; message: string }[];
   readonly penalties: { peer: string; reason: string; detail: string }[];
+  /** Peers this client's node blocked for their penalties (kept across restarts). */
+  readonly blocks: BlockedPeer[];
+  /** The node's penalty policy override (`start`'s `penalties`), kept for restarts. */
+  readonly policy: PenaltyPolicyInit | undefined;
 }
 
 type Gater = Record<string, (...args: unknown[]) => boolean | Promise<boolean>>;
@@ -110,18 +124,25 @@ const launch = async (x: Hosted, bootstrap: string[]): Promise<ParleyClient> => 
       testMode: true,
       iceServers: [],
       bootstrap,
+      penalties: x.policy,
     },
   });
   // libp2p keeps the gater object it was given (net's test mode passes one); its deny* hooks are read per call.
   const gater = (client.node.libp2p as unknown as { components: { connectionGater: Gater } }).components.connectionGater;
-  const deny = (peer: unknown) => x.blocked.has(String(peer));
-  gater.denyDialPeer = deny;
-  gater.denyInboundEncryptedConnection = deny;
-  gater.denyOutboundEncryptedConnection = deny;
-  gater.denyInboundUpgradedConnection = deny;
-  gater.denyOutboundUpgradedConnection = deny;
+  // Chained over the node's own hooks, which refuse peers blocked for their penalties.
+  for (const hook of [
+    'denyDialPeer',
+    'denyInboundEncryptedConnection',
+    'denyOutboundEncryptedConnection',
+    'denyInboundUpgradedConnection',
+    'denyOutboundUpgradedConnection',
+  ]) {
+    const own = gater[hook];
+    gater[hook] = (...args: unknown[]) => x.blocked.has(String(args[0])) || (own?.(...args) ?? false);
+  }
   client.on('reject', (e) => x.rejects.push({ id: e.id, type: e.type, code: e.code, message: e.message }));
   client.node.penalties.onPenalty((p) => x.penalties.push({ peer: p.peer, reason: p.reason, detail: p.detail }));
+  client.node.penalties.onBlock((b) => x.blocks.push(b));
   x.client = client;
   return client;
 };
@@ -141,6 +162,8 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
       blocked: new Set(),
       rejects: [],
       penalties: [],
+      blocks: [],
+      policy: a.penalties as PenaltyPolicyInit | undefined,
     };
     hosted.set(who(a), x);
     return started(await launch(x, (a.bootstrap as string[] | undefined) ?? []));
@@ -155,6 +178,10 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
   async join(a) {
     const r = await c(a).join(String(a.url), { timeoutMs: 45_000 });
     return { room: toHex(r.room), dhtPeers: r.dhtPeers, syncedFrom: r.syncedFrom };
+  },
+  /** The room's peers this peer's node finds in the DHT. */
+  async findRoomPeers(a) {
+    return (await c(a).node.findRoomPeers(hex(a.room))).map((p) => p.peerId);
   },
   async canSend(a) {
     return c(a).canSend(hex(a.room), hex(a.channel));
@@ -298,7 +325,7 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
     const node = c(a).node;
     const pubsub = (node.libp2p.services as unknown as { pubsub: { getScore(p: string): number } }).pubsub;
     const peer = String(a.peer);
-    const reasons = ['sync-malformed', 'sync-oversize', 'sync-timeout', 'gossip-reject', 'gossip-oversize'] as const;
+    const reasons = ['sync-malformed', 'sync-oversize', 'sync-timeout', 'sync-truncated', 'gossip-reject', 'gossip-oversize'] as const;
     return { score: pubsub.getScore(peer), penalties: Object.fromEntries(reasons.map((r) => [r, node.penalties.count(peer, r)])) };
   },
   /** Whether the authority entry `id` is in the replayed room: null if absent, else its validity. */
@@ -418,6 +445,39 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
   /** The penalties this client's node recorded against `peer` (reason, detail), in order. */
   async penaltyLog(a) {
     return h(a).penalties.filter((p) => p.peer === String(a.peer));
+  },
+  /** Every block this client's node issued (peer, causes, score...), in order. */
+  async blocks(a) {
+    return h(a).blocks;
+  },
+  /** The peers this client's node blocks now, with the reconnections it refused since. */
+  async blockedNow(a) {
+    return c(a).node.penalties.blocked();
+  },
+  /**
+   * Sends malformed sync requests (a wrong version byte: sync-malformed) to `peer`, one stream at a
+   * time, until it stops taking them (it hung up and refuses us) or `max` went out; resolves with
+   * how many were sent.
+   */
+  async attackSyncFlood(a) {
+    const libp2p = c(a).node.libp2p;
+    const target = libp2p.getConnections().find((x) => x.remotePeer.toString() === String(a.peer))?.remotePeer;
+    if (target === undefined) throw new Error('not connected to target');
+    const max = Number(a.max ?? 300);
+    let sent = 0;
+    while (sent < max) {
+      let s: Awaited<ReturnType<typeof libp2p.dialProtocol>>;
+      try {
+        s = await libp2p.dialProtocol(target, SYNC_PROTOCOL, { signal: AbortSignal.timeout(5_000) });
+      } catch {
+        break;
+      }
+      const closed = new Promise<void>((resolve) => s.addEventListener('close', () => resolve(), { once: true }));
+      s.send(Uint8Array.of(5, 0x02, 0xde, 0xad, 0xbe, 0xef));
+      sent++;
+      await Promise.race([closed, sleep(5_000)]);
+    }
+    return sent;
   },
   /** Starts the attacker's raw node (a bare ParleyNode whose own validator ignores everything) and dials `dial`. */
   async rawNode(a) {

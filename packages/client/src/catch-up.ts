@@ -1,5 +1,5 @@
 /**
- * Catch-up with one peer over the sync protocol: the authority log (with bundles and shares) first,
+ * Catch-up with one peer over the sync protocol: the authority log (with bundles, shares and profiles) first,
  * then per channel the peer's have-vector against ours and GET_RANGE for what we lack. Everything
  * received goes through the ingest path. Outbox entries the peer is seen to hold are acknowledged.
  */
@@ -26,9 +26,10 @@ export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Inge
     return { frames: 0, served: false };
   }
   const peerHolds = new Set<string>();
+  const writes: Promise<void>[] = [];
   for (const f of authority) {
     frames++;
-    const v = await ingest.frame(f, peer);
+    const v = await ingest.frame(f, peer, { room: s.id });
     if (v === 'accept') peerHolds.add(toHex(node.crypto.sha256(f)));
   }
   for (const ch of s.ready ? s.state.channels() : []) {
@@ -50,10 +51,13 @@ export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Inge
         }
         for (const f of got) {
           frames++;
-          await ingest.frame(f, peer);
+          // Each envelope's write goes behind it: the database works while the next signature is checked.
+          await ingest.frame(f, peer, { storeBehind: (w) => writes.push(w) });
         }
       }
     }
+    // Held before returning: whoever awaits a catch-up reads what it brought from the store.
+    await Promise.allSettled(writes.splice(0));
     await ackCovered(store, s, ch.id, remote, peer);
   }
   if (peerHolds.size > 0) {

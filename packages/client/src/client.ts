@@ -3,39 +3,75 @@
  * its own objects all go through `Ingest`), the room sessions, the durable outbox and the catch-up
  * loop; rooms, messages and moderation are thin calls that author protocol objects.
  */
-import { createParleyNode, type ParleyNode, type ParleyNodeOptions, parseTopic } from '@parley/net';
+import {
+  authorityTopic,
+  channelTopic,
+  createParleyNode,
+  type GossipOutcome,
+  type ParleyNode,
+  type ParleyNodeOptions,
+  parseTopic,
+  parseTypingTopic,
+  typingTopic,
+} from '@parley/net';
 import {
   type Author,
   type ChannelInfo,
   type CryptoPort,
   createGenesis,
   DEFAULT_POLICY,
+  type DiscoverySettings,
+  decodeUnverified,
+  deriveVoiceKey,
   type EntryAction,
+  envelopeCodec,
+  fromHex,
   type HistoryMessage,
+  isProtocolError,
   type MemberInfo,
   nextEntry,
   nobleCrypto,
+  normalizeTag,
   type RandomSource,
   type RoomPolicy,
   toHex,
 } from '@parley/protocol';
-import type { ObjectStore } from '@parley/store';
+import { type FileStore, MemoryFileStore, type ObjectStore } from '@parley/store';
 import { catchUp } from './catch-up.ts';
 import { ClientError } from './errors.ts';
 import { type ClientEvents, Emitter, type Listener } from './events.ts';
+import { type FetchFileOptions, FileSharing, type SendFileOptions } from './file-share.ts';
 import { type HistoryOptions, readHistory } from './history.ts';
 import { ClientHooks } from './hooks.ts';
 import { type HubPushState, pinnedHubs, pushToHubs } from './hub-push.ts';
-import type { Identity } from './identity.ts';
+import { IceProvider } from './ice.ts';
+import { type Identity, withProfile } from './identity.ts';
 import { Ingest, type Verdict, type Verifier } from './ingest.ts';
 import { type InviteOptions, inviteUrl } from './invite.ts';
-import { type JoinResult, joinRoom } from './join.ts';
+import { type JoinResult, type JoinStep, joinRoom } from './join.ts';
 import { keyWork } from './key-work.ts';
+import { ConnectionLadder, type LadderState } from './ladder.ts';
+import { ListingPublisher, type PublishedListing } from './listing-publisher.ts';
 import { draftEnvelope, type EnvelopeRequest } from './messages.ts';
 import { removalCutoffs } from './moderation.ts';
 import { reoffer } from './outbox.ts';
+import { connectionPaths, type PeerPath } from './paths.ts';
+import {
+  type AuditEntry,
+  auditLog,
+  type ChannelAcl,
+  channelAclAction,
+  type Durability,
+  defineRoleAction,
+  type JoinMode,
+  pinHubAction,
+  policyAction,
+  type RoleInput,
+  revokeInviteAction,
+} from './room-admin.ts';
 import { RoomSession } from './room-session.ts';
 import { storeSyncSource } from './store-source.ts';
+import { readTyping, typingSignal } from './typing.ts';
 
 export interface ParleyClientOptions {
   readonly identity: Identity;
@@ -46,6 +82,10 @@ export interface ParleyClientOptions {
    */
   readonly node?: ParleyNodeOptions | ParleyNode;
   readonly hooks?: ClientHooks;
+  /** Whether `close()` stops a node handed in as `node` (one the client builds itself is always stopped). Default false. */
+  readonly closeNode?: boolean;
+  /** The base ICE servers for a node handed in as `node` (a node built from options takes its `iceServers`). */
+  readonly iceServers?: readonly RTCIceServer[];
   /** Default: noble (portable); Node services may pass `@parley/protocol/crypto-node`. */
   readonly crypto?: CryptoPort;
   readonly now?: () => number;
@@ -58,6 +98,22 @@ export interface ParleyClientOptions {
   readonly keyDelayMs?: number;
   /** Origin of invite URLs. Default https://parley.chat. */
   readonly inviteOrigin?: string;
+  /**
+   * Directory listings of listed rooms (SET_DISCOVERY) this device publishes while online: proof-of-work
+   * difficulty (default the network's LISTING_DIFFICULTY), listing TTL (default 1 h) and how often rooms
+   * are checked. `false`: never publish.
+   */
+  readonly directory?: false | { readonly difficulty?: number; readonly ttlMs?: number; readonly intervalMs?: number };
+  /**
+   * Relay-only mode: WebRTC connections use TURN relays only (`iceTransportPolicy: 'relay'`), so
+   * other members never see this device's IP addresses. Default false; `setRelayOnly` changes it
+   * for connections made afterwards.
+   */
+  readonly relayOnly?: boolean;
+  /** Where shared files' chunks are kept (and served from). Default: in memory. */
+  readonly files?: FileStore;
+  /** Bounds of the fallback ladder's rungs (ms); see ConnectionLadder. */
+  readonly ladder?: { readonly directTimeoutMs?: number; readonly turnTimeoutMs?: number; readonly redialMs?: number };
 }
 
 export interface CreateRoomOptions {
@@ -71,7 +127,7 @@ const defaultRandom: RandomSource = (n) => globalThis.crypto.getRandomValues(new
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class ParleyClient {
-  readonly identity: Identity;
+  #identity: Identity;
   readonly store: ObjectStore;
   readonly node: ParleyNode;
   readonly crypto: CryptoPort;
@@ -83,6 +139,8 @@ export class ParleyClient {
   readonly #inFlight = new Set<string>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #immediate = new Set<Promise<void>>();
+  /** The catch-up in flight (or last run) per room and peer: a second one waits for it. */
+  readonly #catchUps = new Map<string, Promise<unknown>>();
   readonly #announced = new Map<string, number>();
   readonly #opts: ParleyClientOptions;
   #interval: ReturnType<typeof setInterval> | undefined;
@@ -92,10 +150,15 @@ export class ParleyClient {
   #closed = false;
   #syncing = false;
   readonly #ownsNode: boolean;
+  readonly #listings: ListingPublisher | undefined;
+  readonly #ice: IceProvider;
+  readonly #ladder: ConnectionLadder;
+  readonly #profileQueued = new Set<string>();
+  readonly #files: FileSharing;
 
   private constructor(o: ParleyClientOptions, node: ParleyNode, ownsNode: boolean) {
     this.#opts = o;
-    this.identity = o.identity;
+    this.#identity = o.identity;
     this.store = o.store;
     this.node = node;
     this.#ownsNode = ownsNode;
@@ -112,6 +175,42 @@ export class ParleyClient {
       session: (room) => this.#sessions.get(toHex(room)),
       onAuthority: (s) => this.#onAuthority(s),
     });
+    this.#files = new FileSharing({
+      node,
+      files: o.files ?? new MemoryFileStore(),
+      store: o.store,
+      crypto: this.crypto,
+      random: this.random,
+      session: (room) => this.#session(room),
+      send: (room, channel, content) => this.#sendEnvelope(room, { channel, content }),
+      pushToHubs: () => this.pushToHubs(),
+    });
+    // A message deleted by its author takes its file with it (PROTOCOL 12.3).
+    this.#events.on('message', (m) => {
+      if (m.op === 'delete') void this.#dropDeletedFile(m.room, m.id).catch(() => undefined);
+    });
+    this.#ice = new IceProvider({
+      node,
+      relayOnly: o.relayOnly ?? false,
+      baseServers: o.node !== undefined && !('libp2p' in o.node) ? o.node.iceServers : o.iceServers,
+      now: this.now,
+      policyUrls: () => [...this.#sessions.values()].filter((s) => s.ready).flatMap((s) => s.state.policy().iceServers),
+    });
+    this.#ladder = new ConnectionLadder({ node, ice: this.#ice, ...o.ladder });
+    const dir = o.directory ?? {};
+    this.#listings =
+      dir === false
+        ? undefined
+        : new ListingPublisher({
+            node,
+            author: this.author,
+            crypto: this.crypto,
+            now: this.now,
+            random: this.random,
+            rooms: () => [...this.#sessions.values()].filter((s) => s.ready).map((s) => ({ id: s.id, state: s.state })),
+            difficulty: dir.difficulty,
+            ttlMs: dir.ttlMs,
+          });
   }
 
   /** Builds the client (and its node, from options), starts the node and the sync loop. */
@@ -119,8 +218,10 @@ export class ParleyClient {
     const hooks = o.hooks ?? new ClientHooks();
     let node: ParleyNode;
     let owns = false;
-    if (o.node !== undefined && 'libp2p' in o.node) node = o.node;
-    else {
+    if (o.node !== undefined && 'libp2p' in o.node) {
+      node = o.node;
+      owns = o.closeNode === true;
+    } else {
       const opts = (o.node ?? {}) as ParleyNodeOptions;
       node = await createParleyNode({ ...opts, ...hooks.nodeOptions(opts) });
       owns = true;
@@ -129,6 +230,61 @@ export class ParleyClient {
     hooks.bind(client);
     await client.#start();
     return client;
+  }
+
+  /** This device's keys and the account's current signed profile (replaced by `setProfile`). */
+  get identity(): Identity {
+    return this.#identity;
+  }
+
+  /**
+   * Changes the display name and avatar colour: a new signed PROFILE (a higher version) replaces the
+   * identity's and is published into every open room. Returns the new identity (to store it).
+   */
+  setProfile(p: { displayName: string; color: number }): Identity {
+    this.#identity = withProfile(this.#identity, p, this.now(), this.crypto);
+    for (const s of this.#sessions.values()) if (s.ready) this.#ensureProfile(s);
+    return this.#identity;
+  }
+
+  /** The WebRTC configuration a new peer connection gets now (ICE servers, TURN credentials, relay-only). */
+  rtcConfiguration(): RTCConfiguration {
+    return this.#ice.configuration();
+  }
+
+  /** What the WebRTC transport gets for each new peer connection (a fallback-ladder rung narrows it). */
+  connectionConfiguration(): RTCConfiguration {
+    return this.#ice.forConnection();
+  }
+
+  /** The path of every open connection: direct WebRTC, TURN relay, circuit relay via a hub, WebSocket to a hub. */
+  connectionPaths(): Promise<PeerPath[]> {
+    return connectionPaths(this.node.libp2p.getConnections());
+  }
+
+  /** The fallback ladder's state for each peer met through a relay (rung reached, attempts and their times). */
+  ladder(): LadderState[] {
+    return this.#ladder.states();
+  }
+
+  /** How many times TURN credentials were asked for again after a failed TURN connection. */
+  get turnRefreshes(): number {
+    return this.#ice.refreshes;
+  }
+
+  /** Whether new WebRTC connections use TURN relays only. */
+  get relayOnly(): boolean {
+    return this.#ice.relayOnly;
+  }
+
+  /** Relay-only mode for connections made from now on (existing connections are kept). */
+  setRelayOnly(on: boolean): void {
+    this.#ice.setRelayOnly(on);
+  }
+
+  /** Hubs this device holds TURN credentials from. */
+  turnHubs(): string[] {
+    return this.#ice.turnHubs();
   }
 
   on<K extends keyof ClientEvents>(name: K, fn: Listener<ClientEvents[K]>): () => void {
@@ -146,13 +302,20 @@ export class ParleyClient {
       });
     });
     this.node.libp2p.addEventListener('peer:disconnect', (e) => this.#events.emit('connection', { peer: e.detail.toString(), connected: false }));
+    this.#ice.start();
+    this.#ladder.start();
     this.#interval = setInterval(() => void this.#tick(), this.#opts.syncIntervalMs ?? 15_000);
+    const dir = this.#opts.directory;
+    this.#listings?.start(dir === false ? undefined : dir?.intervalMs);
   }
 
   /** Stops the loop and (if the client created it) the node. The store stays open: it is the caller's. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#listings?.stop();
+    this.#ice.stop();
+    this.#ladder.stop();
     if (this.#interval !== undefined) clearInterval(this.#interval);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
@@ -184,8 +347,53 @@ export class ParleyClient {
 
   /** The gossip verdict (wired into the node's `verify.gossip`): accept, reject (ProtocolError) or ignore (unknown room, pending). */
   async verdict(topic: string, bytes: Uint8Array, from: string): Promise<Verdict> {
+    const typing = parseTypingTopic(topic);
+    if (typing !== undefined) {
+      const v = this.#typingOutcome(typing, bytes);
+      return typeof v === 'string' ? v : 'reject';
+    }
+    const t = parseTopic(topic);
+    if (this.#closed || t === undefined) return 'ignore';
+    return this.ingest.frame(bytes, from, { room: t.room });
+  }
+
+  /** The verdict as the node's gossip validator takes it: a reject carries its protocol error code (penalty weight). */
+  async gossipOutcome(topic: string, bytes: Uint8Array, from: string): Promise<GossipOutcome> {
+    const typing = parseTypingTopic(topic);
+    if (typing !== undefined) return this.#typingOutcome(typing, bytes);
     if (this.#closed || parseTopic(topic) === undefined) return 'ignore';
-    return this.ingest.frame(bytes, from);
+    let code: string | undefined;
+    const v = await this.ingest.frame(bytes, from, {
+      room: parseTopic(topic)?.room,
+      onReject: (c) => {
+        code = c;
+      },
+    });
+    return v === 'reject' && code !== undefined ? { verdict: 'reject', code } : v;
+  }
+
+  /** A typing signal (PROTOCOL 5.7): emitted as a 'typing' event when valid, never stored. */
+  #typingOutcome(room: Uint8Array, bytes: Uint8Array): GossipOutcome {
+    if (this.#closed) return 'ignore';
+    try {
+      const ev = readTyping(bytes, room, this.#sessions.get(toHex(room)), this.#identity.device.sign.publicKey, this.now(), this.crypto);
+      if (ev === undefined) return 'ignore';
+      this.#events.emit('typing', ev);
+      return 'accept';
+    } catch (e) {
+      if (isProtocolError(e)) return { verdict: 'reject', code: e.code };
+      return 'ignore';
+    }
+  }
+
+  /**
+   * Tells the room's members that this person is typing in `channel` (an ephemeral signed signal on
+   * the room's typing topic: never stored, not sent to hubs). Call it at most every TYPING_REPEAT_MS.
+   */
+  async typing(room: Uint8Array, channel: Uint8Array): Promise<number> {
+    const s = this.#session(room);
+    const bytes = typingSignal(s, channel, this.#identity, this.now(), this.crypto);
+    return this.node.publish(typingTopic(s.id), bytes).catch(() => 0);
   }
 
   /** Whether this client serves `roomHex` over sync. */
@@ -219,8 +427,13 @@ export class ParleyClient {
   /** Opens a room this device already holds in its store (after a restart). */
   async openRoom(room: Uint8Array): Promise<void> {
     const s = this.#newSession(room);
-    const frames = [...(await this.store.authority(room)), ...(await this.store.byType(room, 'EPOCH_BUNDLE')), ...(await this.store.byType(room, 'KEY_SHARE'))];
-    for (const f of frames) await this.ingest.frame(f.bytes, 'store');
+    const frames = [
+      ...(await this.store.authority(room)),
+      ...(await this.store.byType(room, 'EPOCH_BUNDLE')),
+      ...(await this.store.byType(room, 'KEY_SHARE')),
+      ...(await this.store.byType(room, 'PROFILE')),
+    ];
+    for (const f of frames) await this.ingest.frame(f.bytes, 'store', { room });
     if (!s.ready) throw new ClientError('unknown-room', `room ${toHex(room)} is not in the store`);
     const me = toHex(this.identity.device.sign.publicKey);
     for (const ch of s.state.channels()) {
@@ -238,11 +451,29 @@ export class ParleyClient {
     return this.node.libp2p.getPeers().map((p) => p.toString());
   }
 
+  /** Resolves once any peer is connected (at once if one is), or after `ms`. */
+  #firstPeer(ms: number): Promise<void> {
+    if (this.#peers().length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.node.libp2p.removeEventListener('peer:connect', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.node.libp2p.addEventListener('peer:connect', done);
+    });
+  }
+
   #onAuthority(s: RoomSession): void {
     if (!s.ready || this.#closed) return;
     if (!s.topics.has('authority')) {
       s.topics.add('authority');
       this.node.joinRoom(s.id);
+    }
+    if (!s.topics.has('typing')) {
+      s.topics.add('typing');
+      this.node.gossip.join(typingTopic(s.id));
     }
     for (const ch of s.state.channels()) {
       const hex = toHex(ch.id);
@@ -250,6 +481,7 @@ export class ParleyClient {
       s.topics.add(hex);
       this.node.joinChannel(s.id, ch.id);
     }
+    this.#ensureProfile(s);
     keyWork(
       {
         identity: this.identity,
@@ -264,9 +496,32 @@ export class ParleyClient {
     );
   }
 
+  /** Publishes this account's profile into the room once it is a member there (and again when it is newer). */
+  #ensureProfile(s: RoomSession): void {
+    const me = this.identity.account.publicKey;
+    const mine = s.profiles.get(toHex(me));
+    if (this.#profileQueued.has(s.hex)) return;
+    if (mine !== undefined && mine.body.version >= this.identity.profile.body.version) return;
+    if (!s.state.members().some((m) => toHex(m.account) === toHex(me))) return;
+    this.#profileQueued.add(s.hex);
+    this.#schedule(0, async () => {
+      try {
+        await this.#publishLocal(s, this.identity.profile.bytes, undefined);
+      } finally {
+        this.#profileQueued.delete(s.hex);
+      }
+    });
+  }
+
+  /** A member's display name and avatar colour in `room`, as its signed profile says; undefined until one arrives. */
+  profile(room: Uint8Array, account: Uint8Array): { displayName: string; color: number } | undefined {
+    const p = this.#sessions.get(toHex(room))?.profiles.get(toHex(account));
+    return p === undefined ? undefined : { displayName: p.body.displayName, color: p.body.color };
+  }
+
   /** Ingests an object authored here (durably, through the outbox), then publishes it. */
   async #publishLocal(s: RoomSession, bytes: Uint8Array, channel: Uint8Array | undefined): Promise<void> {
-    await this.ingest.frame(bytes, 'self', { local: true });
+    await this.ingest.frame(bytes, 'self', { local: true, room: s.id });
     const topic = channel === undefined ? this.node.joinRoom(s.id) : this.node.joinChannel(s.id, channel);
     await this.node.publish(topic, bytes).catch(() => 0);
     if (pinnedHubs(s).length > 0) void this.pushToHubs();
@@ -326,10 +581,54 @@ export class ParleyClient {
     return s.id;
   }
 
+  /**
+   * Lists the room in the public directory with these settings (tags as people type them are
+   * normalised, e.g. `Gaming / FPS` -> `gaming/fps`), or takes it out (`undefined`). Needs MANAGE_ROOM.
+   * Listings are then published by every online member.
+   */
+  async setDiscovery(room: Uint8Array, settings: DiscoverySettings | undefined): Promise<Uint8Array> {
+    const norm = settings === undefined ? undefined : { ...settings, tags: [...new Set(settings.tags.map((t) => normalizeTag(t)))].sort() };
+    const id = await this.act(room, { kind: 'set_discovery', settings: norm });
+    void this.publishListings();
+    return id;
+  }
+
+  /** Publishes the listings that are due now (the publisher also runs on its own interval). */
+  async publishListings(): Promise<PublishedListing[]> {
+    return this.#listings === undefined ? [] : this.#listings.tick();
+  }
+
   async createChannel(room: Uint8Array, name: string, o: { topic?: string; kind?: 'text' | 'voice' } = {}): Promise<Uint8Array> {
     const channel = this.random(16);
     await this.act(room, { kind: 'create_channel', channel, name, channelKind: o.kind ?? 'text', topic: o.topic ?? '' });
     return channel;
+  }
+
+  /** Renames a channel (EDIT_CHANNEL; needs MANAGE_CHANNELS). */
+  renameChannel(room: Uint8Array, channel: Uint8Array, name: string): Promise<Uint8Array> {
+    return this.act(room, { kind: 'edit_channel', channel, name });
+  }
+
+  /**
+   * Leaves a room: authors LEAVE (members rotate the channel keys), offers it to the pinned hubs,
+   * then stops following the room here (its topics, its announcements, its session). The room's
+   * creator cannot leave (the protocol refuses it). The stored objects stay until the store is cleared.
+   */
+  async leave(room: Uint8Array, o: { pushTimeoutMs?: number } = {}): Promise<void> {
+    const s = this.#session(room);
+    await this.act(room, { kind: 'leave' });
+    await Promise.race([this.pushToHubs().catch(() => 0), sleep(o.pushTimeoutMs ?? 3_000)]);
+    this.#forget(s);
+    await this.node.stopAnnouncing(s.id).catch(() => undefined);
+  }
+
+  /** Drops a room's session here: its topics left, no longer listed or announced. */
+  #forget(s: RoomSession): void {
+    if (this.#sessions.get(s.hex) === s) this.#sessions.delete(s.hex);
+    for (const t of s.topics)
+      this.node.gossip.leave(t === 'authority' ? authorityTopic(s.id) : t === 'typing' ? typingTopic(s.id) : channelTopic(s.id, fromHex(t)));
+    s.topics.clear();
+    this.#announced.delete(s.hex);
   }
 
   channels(room: Uint8Array): ChannelInfo[] {
@@ -342,6 +641,12 @@ export class ParleyClient {
 
   state(room: Uint8Array) {
     return this.#session(room).state;
+  }
+
+  /** The voice frame key of `channel` at `epoch` (PROTOCOL 11.3), if this device holds that epoch's key. */
+  voiceKey(room: Uint8Array, channel: Uint8Array, epoch: number): Uint8Array | undefined {
+    const k = this.#sessions.get(toHex(room))?.keyring.sendingKey(channel, epoch);
+    return k === undefined ? undefined : deriveVoiceKey(k.key, room, channel, epoch);
   }
 
   /** Whether this device holds the key it needs to send in `channel` now. */
@@ -365,10 +670,27 @@ export class ParleyClient {
 
   // ---- sync ----
 
-  async #catchUp(s: RoomSession, peer: string): Promise<number> {
-    const r = await catchUp(this.node, this.store, this.ingest, s, peer);
-    if (r.served) this.#events.emit('sync', { room: s.id, peer, frames: r.frames });
-    return r.frames;
+  /**
+   * Catches a room up with one peer. Catch-ups of the same room from the same peer take turns (a
+   * join's and the one a new connection starts would otherwise fetch and check the same history
+   * twice side by side); the later one then finds little left to fetch.
+   */
+  #catchUp(s: RoomSession, peer: string): Promise<number> {
+    const key = `${s.hex}/${peer}`;
+    const before = this.#catchUps.get(key) ?? Promise.resolve();
+    const run = before
+      .catch(() => undefined)
+      .then(async () => {
+        const r = await catchUp(this.node, this.store, this.ingest, s, peer);
+        if (r.served) this.#events.emit('sync', { room: s.id, peer, frames: r.frames });
+        return r.frames;
+      });
+    this.#catchUps.set(key, run);
+    const forget = () => {
+      if (this.#catchUps.get(key) === run) this.#catchUps.delete(key);
+    };
+    run.then(forget, forget);
+    return run;
   }
 
   /** Catches up every open room with every connected peer now (also runs on a timer). */
@@ -405,9 +727,10 @@ export class ParleyClient {
    * Joins a room from an invite URL: verifies the invite, finds peers (the invite's addresses and the
    * DHT), syncs the authority log, authors the JOIN; keys arrive as KEY_SHAREs from members.
    */
-  async join(inviteUrl: string, o: { timeoutMs?: number } = {}): Promise<JoinResult> {
+  async join(inviteUrl: string, o: { timeoutMs?: number; onStep?: (step: JoinStep) => void } = {}): Promise<JoinResult> {
     return joinRoom(this, inviteUrl, o.timeoutMs ?? 60_000, {
       newSession: (room) => this.#newSession(room),
+      abandon: (s) => this.#forget(s),
       catchUp: (s, peer) => this.#catchUp(s, peer),
       peers: () => this.#peers(),
       onJoined: (s) => {
@@ -416,6 +739,8 @@ export class ParleyClient {
       },
       sleep,
       closed: () => this.#closed,
+      firstPeer: (ms) => this.#firstPeer(ms),
+      onStep: o.onStep,
     });
   }
 
@@ -435,6 +760,43 @@ export class ParleyClient {
 
   edit(room: Uint8Array, channel: Uint8Array, message: Uint8Array, text: string): Promise<Uint8Array> {
     return this.#sendEnvelope(room, { channel, op: 'edit', target: message, content: { text } });
+  }
+
+  // ---- files ----
+
+  /**
+   * Shares a file in a channel: encrypts it chunk by chunk under the channel's key, keeps the chunks
+   * here (served to peers), sends the message carrying its reference and uploads the chunks to the
+   * room's pinned hubs. Resolves with the message id once the message is in the outbox.
+   */
+  async sendFile(room: Uint8Array, channel: Uint8Array, data: Uint8Array | Blob, o: SendFileOptions): Promise<Uint8Array> {
+    return (await this.#files.send(room, channel, data, o)).message;
+  }
+
+  /** Fetches a message's file from every connected peer and hub that has it, verified chunk by chunk; cancel with `signal`. */
+  fetchFile(room: Uint8Array, message: Uint8Array, o?: FetchFileOptions): Promise<Uint8Array> {
+    return this.#files.fetch(room, message, o);
+  }
+
+  /** A message's file reference (name, type, size, preview), read from the message alone. */
+  fileInfo(room: Uint8Array, message: Uint8Array) {
+    return this.#files.reference(room, message);
+  }
+
+  /** Uploads the files held here to the room's connected pinned hubs (also done after each send). */
+  uploadFiles(room: Uint8Array): Promise<number> {
+    return this.#files.uploadToHubs(room);
+  }
+
+  async #dropDeletedFile(room: Uint8Array, deleteId: Uint8Array): Promise<void> {
+    const del = await this.store.get(deleteId, room);
+    if (del?.type !== 'ENVELOPE') return;
+    const body = decodeUnverified(envelopeCodec, del.bytes, this.crypto).signed.body;
+    if (body.target === undefined) return;
+    const target = await this.store.get(body.target, room);
+    // Only the author's own delete counts (PROTOCOL 5.5).
+    if (target?.account === undefined || toHex(target.account) !== toHex(body.account)) return;
+    await this.#files.onDeleted(body.target);
   }
 
   /** The author's own delete (a tombstone envelope); moderators use `deleteMessage`. */
@@ -489,12 +851,82 @@ export class ParleyClient {
     return this.act(room, { kind: 'pin', channel, message, pinned });
   }
 
+  // ---- room administration (authority entries; see room-admin.ts) ----
+
+  /** Defines (or redefines) a custom role from capabilities; needs MANAGE_ROLES and a rank above the role's. */
+  defineRole(room: Uint8Array, role: RoleInput): Promise<Uint8Array> {
+    return this.act(room, defineRoleAction(role));
+  }
+
+  /** Renames a channel or changes its topic (MANAGE_CHANNELS). */
+  editChannel(room: Uint8Array, channel: Uint8Array, o: { name?: string; topic?: string }): Promise<Uint8Array> {
+    return this.act(room, { kind: 'edit_channel', channel, name: o.name, topic: o.topic });
+  }
+
+  deleteChannel(room: Uint8Array, channel: Uint8Array): Promise<Uint8Array> {
+    return this.act(room, { kind: 'delete_channel', channel });
+  }
+
+  /**
+   * Makes `channel` private to roles and accounts (`read`/`send` role ids, `accounts` listed by key), or
+   * open to every member again (`undefined`). The channel moves to a new epoch sealed only to the
+   * devices that may read; members who lose SEND are cut off at what this device holds of theirs.
+   */
+  async setChannelAcl(room: Uint8Array, channel: Uint8Array, acl: ChannelAcl | undefined): Promise<Uint8Array> {
+    const s = this.#session(room);
+    return this.act(room, await channelAclAction(this.store, s, channel, acl));
+  }
+
+  /** Open (anyone with the room id), invite-only, or an approval queue (a moderator grants `member`). MANAGE_ROOM. */
+  setJoinMode(room: Uint8Array, join: JoinMode): Promise<Uint8Array> {
+    return this.act(room, policyAction(this.#session(room), { join }));
+  }
+
+  /** The room's durability policy, or one channel's (then MANAGE_CHANNELS instead of MANAGE_ROOM). */
+  setDurability(room: Uint8Array, durability: Durability, channel?: Uint8Array): Promise<Uint8Array> {
+    if (channel !== undefined) return this.act(room, { kind: 'edit_channel', channel, durability });
+    return this.act(room, policyAction(this.#session(room), { durability }));
+  }
+
+  /** Whether members who join later receive the keys of earlier epochs (and so can read history). MANAGE_ROOM. */
+  setHistoryVisible(room: Uint8Array, historyVisible: boolean): Promise<Uint8Array> {
+    return this.act(room, policyAction(this.#session(room), { historyVisible }));
+  }
+
+  /** Pins (or unpins) a hub by peer id: members push the room to it; it stores ciphertext. MANAGE_ROOM. */
+  pinHub(room: Uint8Array, hub: string, pinned = true): Promise<Uint8Array> {
+    return this.act(room, pinHubAction(this.#session(room), hub, pinned));
+  }
+
+  unpinHub(room: Uint8Array, hub: string): Promise<Uint8Array> {
+    return this.pinHub(room, hub, false);
+  }
+
+  /** Revokes the token of an invite URL: later JOINs with it are invalid everywhere. */
+  revokeInvite(room: Uint8Array, url: string): Promise<Uint8Array> {
+    return this.act(room, revokeInviteAction(this.#session(room), url, this.crypto));
+  }
+
+  /** Every authority entry in order: signer, capability used, target, time, status, signature and chain checks. */
+  auditLog(room: Uint8Array): AuditEntry[] {
+    return auditLog(this.#session(room).state, this.crypto);
+  }
+
   // ---- invites ----
 
   /** An invite URL for `room`: a signed token (uses, expiry) and the addresses a joiner dials first. */
   createInvite(room: Uint8Array, o: InviteOptions = {}): string {
     const s = this.#session(room);
-    return inviteUrl(this.identity, s.id, this.node.multiaddrs(), this.#opts.inviteOrigin ?? 'https://parley.chat', o, this.random, this.crypto);
+    return inviteUrl(
+      this.identity,
+      s.id,
+      s.state.heads(),
+      this.node.multiaddrs(),
+      this.#opts.inviteOrigin ?? 'https://parley.chat',
+      o,
+      this.random,
+      this.crypto,
+    );
   }
 
   async history(room: Uint8Array, channel: Uint8Array, o: HistoryOptions = {}): Promise<HistoryMessage[]> {

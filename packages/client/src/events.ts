@@ -1,5 +1,5 @@
 /** The client's events and a small typed emitter (no node:events, so the SDK runs in a browser). */
-import type { HistoryMessage } from '@parley/protocol';
+import type { HistoryMessage, VoiceSignal } from '@parley/protocol';
 
 export interface MessageEvent {
   readonly room: Uint8Array;
@@ -49,7 +49,33 @@ export interface AckEvent {
   readonly by: string;
 }
 
+/** A member's display name or colour in a room changed (or became known). */
+export interface ProfileEvent {
+  readonly room: Uint8Array;
+  readonly account: Uint8Array;
+  readonly displayName: string;
+  readonly color: number;
+}
+
+/** A member is typing in a channel (an ephemeral signal, PROTOCOL 5.7): show it for TYPING_TTL_MS or until their next message. */
+export interface TypingEvent {
+  readonly room: Uint8Array;
+  readonly channel: Uint8Array;
+  readonly account: Uint8Array;
+}
+
+/** A valid voice signal from another device (PROTOCOL 11.1). */
+export interface VoiceEvent {
+  readonly room: Uint8Array;
+  readonly channel: Uint8Array;
+  readonly signal: VoiceSignal;
+  readonly id: string;
+}
+
 export interface ClientEvents {
+  voice: VoiceEvent;
+  profile: ProfileEvent;
+  typing: TypingEvent;
   acked: AckEvent;
   message: MessageEvent;
   state: StateEvent;

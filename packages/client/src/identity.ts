@@ -11,7 +11,9 @@ import {
   type DeviceCert,
   type DeviceKeys,
   deviceKeys,
+  exportRecoveryPhrase,
   fromHex,
+  importRecoveryPhrase,
   type KeyPair,
   nobleCrypto,
   openDeviceCert,
@@ -42,6 +44,8 @@ export interface CreateIdentityOptions {
   readonly crypto?: CryptoPort;
   /** Label in the device certificate. */
   readonly deviceLabel?: string;
+  /** An existing account's 32-byte seed (a recovered account on a new device); random when absent. */
+  readonly accountSeed?: Uint8Array;
 }
 
 const defaultRandom: RandomSource = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
@@ -50,7 +54,7 @@ export const createIdentity = (o: CreateIdentityOptions): Identity => {
   const random = o.random ?? defaultRandom;
   const crypto = o.crypto ?? nobleCrypto;
   const now = o.now ?? Date.now();
-  const account = accountKeys(random(32), crypto);
+  const account = accountKeys(o.accountSeed ?? random(32), crypto);
   const device = deviceKeys(random(32), random(32), crypto);
   const cert = certifyDevice(account, device, now, crypto, o.deviceLabel);
   const profile = signProfile(
@@ -60,6 +64,31 @@ export const createIdentity = (o: CreateIdentityOptions): Identity => {
   );
   return { account, device, cert, profile };
 };
+
+/**
+ * The identity with a new signed profile (name, colour). Its version is `now`, or one above the
+ * current version if the clock is behind it, so the new profile always wins (highest version).
+ */
+export const withProfile = (id: Identity, p: { displayName: string; color: number }, now: number, crypto: CryptoPort = nobleCrypto): Identity => {
+  const version = Math.max(now, id.profile.body.version + 1);
+  const profile = signProfile(
+    { signer: id.device.sign.publicKey, account: id.account.publicKey, version, displayName: p.displayName, color: p.color },
+    id.device.sign.secret,
+    crypto,
+  );
+  return { ...id, profile };
+};
+
+/** The account's 24-word recovery phrase (its secret seed): whoever reads it owns the account. */
+export const recoveryPhrase = (id: Identity): string => exportRecoveryPhrase(id.account.secret);
+
+/**
+ * An identity for the account a recovery phrase holds, on a new device (fresh device keys, certified
+ * by the recovered account key). Throws InvalidFieldError('recoveryPhrase') for a phrase that is not
+ * 24 valid BIP39 words with a correct checksum.
+ */
+export const recoverIdentity = (phrase: string, o: Omit<CreateIdentityOptions, 'accountSeed'>): Identity =>
+  createIdentity({ ...o, accountSeed: importRecoveryPhrase(phrase) });
 
 /** JSON with hex seeds and frames. Holds secrets: store it like a private key. */
 export const serializeIdentity = (id: Identity): string =>

@@ -34,16 +34,36 @@ export {
   type ConnectionEvent,
   Emitter,
   type MessageEvent,
+  type ProfileEvent,
   type RejectEvent,
   type StateEvent,
   type SyncEvent,
+  type TypingEvent,
+  type VoiceEvent,
 } from './events.ts';
+export { downloadFile, type FileProgress } from './file-download.ts';
+export { type FetchFileOptions, FileSharing, type SendFileOptions } from './file-share.ts';
 export type { HistoryOptions } from './history.ts';
 export { ClientHooks } from './hooks.ts';
 export { channelDurability, type Durability, pinnedHubs } from './hub-push.ts';
-export { type CreateIdentityOptions, createIdentity, type Identity, loadIdentity, serializeIdentity } from './identity.ts';
+export {
+  type CreateIdentityOptions,
+  createIdentity,
+  type Identity,
+  loadIdentity,
+  recoverIdentity,
+  recoveryPhrase,
+  serializeIdentity,
+  withProfile,
+} from './identity.ts';
 export { Ingest, type Verdict, type Verifier } from './ingest.ts';
 export type { InviteOptions } from './invite.ts';
-export type { JoinResult } from './join.ts';
+export { type JoinResult, type JoinStep, WithheldLogError } from './join.ts';
+export { ConnectionLadder, type LadderAttempt, type LadderOptions, type LadderState, type Rung } from './ladder.ts';
+export { ListingPublisher, type ListingPublisherDeps, type ListingSink, type PublishedListing, solveListing } from './listing-publisher.ts';
+export { bestPathByPeer, type ConnectionPath, connectionPaths, type PeerPath, pathOfAddr, selectedPairPath } from './paths.ts';
+export type { RoleInput } from './room-admin.ts';
 export { RoomSession } from './room-session.ts';
 export { storeSyncSource } from './store-source.ts';
+export { readTyping } from './typing.ts';
+export { VoiceLink, type VoiceSignalDraft } from './voice-link.ts';

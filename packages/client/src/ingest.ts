@@ -15,19 +15,28 @@ import {
   entryCodec,
   envelopeCodec,
   epochBundleCodec,
+  equals,
   isProtocolError,
   type KeyShare,
   keyShareCodec,
+  latestProfile,
   open,
+  type Profile,
   parseFrame,
+  profileCodec,
   type SignatureCheck,
   SignatureError,
   type Signed,
   toHex,
+  UnauthorizedError,
   UnknownReferenceError,
+  VOICE_LIMITS,
+  type VoiceSignal,
   validateEnvelope,
   validateEpochBundle,
   validateKeyShare,
+  validateVoiceSignal,
+  voiceSignalCodec,
 } from '@parley/protocol';
 import { type ObjectStore, storedFromSigned } from '@parley/store';
 import type { ClientEvents, Emitter } from './events.ts';
@@ -57,6 +66,17 @@ export interface IngestDeps {
 export interface IngestOptions {
   /** Authored here: stored through the durable outbox, and a rule violation throws instead of returning 'reject'. */
   readonly local?: boolean;
+  /** The room a frame arrived for (its topic, sync request or PUT): types that name no room (PROFILE) need it. */
+  readonly room?: Uint8Array;
+  /** Told the protocol error code of a 'reject' (the network weighs a peer's penalty by it). */
+  readonly onReject?: (code: string) => void;
+  /**
+   * Write-behind for a received envelope (a hub's gossip): the verdict comes as soon as it is valid, so
+   * the network forwards it without waiting for the database, and the store's write is handed here (to
+   * be awaited before shutdown). Its 'message' event fires once the store says the row is new. Not for
+   * anything whose acknowledgement promises durability (PUT, guaranteed sends).
+   */
+  readonly storeBehind?: (write: Promise<void>) => void;
 }
 
 export class Ingest {
@@ -103,6 +123,16 @@ export class Ingest {
           room = s.body.room;
           return await this.#share(s, bytes, from, o);
         }
+        case 'PROFILE': {
+          if (o.room === undefined) return 'ignore';
+          room = o.room;
+          return await this.#profile(await this.#open(profileCodec, bytes), o.room, o);
+        }
+        case 'VOICE_SIGNAL': {
+          const v = await this.#open(voiceSignalCodec, bytes);
+          room = v.body.room;
+          return this.#voice(v, o);
+        }
         default:
           return 'ignore';
       }
@@ -117,6 +147,7 @@ export class Ingest {
       }
       this.#d.events.emit('reject', { room, type, id, code: e.code, message: e.message });
       if (o.local === true) throw e;
+      o.onReject?.(e.code);
       return 'reject';
     }
   }
@@ -170,22 +201,35 @@ export class Ingest {
       throw err;
     }
     s.known.add(id);
-    if (o.local !== true && (await this.#d.store.has([e.id], s.id))[0] === true) return 'accept';
     const mine = toHex(e.body.device) === toHex(this.#d.identity.device.sign.publicKey);
+    if (o.storeBehind !== undefined && o.local !== true) {
+      // No `has` round trip first: put adds only rows it does not hold, and its count says whether this is news.
+      s.noteEnvelope(e, mine);
+      const write = this.#d.store.put([storedFromSigned(e, this.#d.now())]).then((added) => {
+        if (added > 0) this.#emitMessage(s, e, false);
+      });
+      o.storeBehind(write);
+      return 'accept';
+    }
+    if (o.local !== true && (await this.#d.store.has([e.id], s.id))[0] === true) return 'accept';
     s.noteEnvelope(e, mine);
     // In a `guaranteed` channel only a pinned hub's acknowledgement completes the outbox entry.
     const hubs = pinnedHubs(s);
     await this.#store(e, o, o.local === true && hubs.length > 0 && channelDurability(s, e.body.channel) === 'guaranteed' ? hubs : undefined);
+    this.#emitMessage(s, e, o.local === true);
+    return 'accept';
+  }
+
+  #emitMessage(s: RoomSession, e: Signed<Envelope>, local: boolean): void {
     this.#d.events.emit('message', {
       room: s.id,
       channel: e.body.channel,
       id: e.id,
       author: e.body.account,
-      local: o.local === true,
+      local,
       text: this.#text(s, e),
       op: e.body.op,
     });
-    return 'accept';
   }
 
   #text(s: RoomSession, e: Signed<Envelope>): string | undefined {
@@ -230,6 +274,60 @@ export class Ingest {
     s.known.add(id);
     s.noteShare(k, this.#d.identity);
     await this.#store(k, o);
+    return 'accept';
+  }
+
+  /**
+   * A member's display name and colour, kept per room (the same signed PROFILE is published into
+   * every room its account is in): its signer is the account or a certified, unrevoked device of
+   * it, its account a member of the room; the highest version wins (latestProfile). A profile of
+   * someone not (yet) a member, or signed by a device not (yet) in the log, is ignored, not
+   * rejected: its JOIN may still be on its way. A device of another account is rejected.
+   */
+  async #profile(p: Signed<Profile>, room: Uint8Array, o: IngestOptions): Promise<Verdict> {
+    const s = this.#d.session(room);
+    if (s === undefined || !s.ready) return 'ignore';
+    const st = s.state;
+    if (!equals(p.body.signer, p.body.account)) {
+      const d = st.deviceInfo(p.body.signer);
+      // An unknown device may be certified by an entry still on its way (a JOIN): not a fault.
+      if (d === undefined) return 'ignore';
+      if (d.revoked || !equals(d.account, p.body.account))
+        throw new UnauthorizedError('profile.signer', 'signer is not a certified, unrevoked device of the account');
+    }
+    if (!st.members().some((m) => equals(m.account, p.body.account))) return 'ignore';
+    const id = toHex(p.id);
+    if (s.known.has(id)) return 'accept';
+    const account = toHex(p.body.account);
+    const held = s.profiles.get(account);
+    if (held !== undefined && !equals(latestProfile(held, p).id, p.id)) return 'ignore';
+    s.known.add(id);
+    s.profiles.set(account, p);
+    const obj = storedFromSigned(p, this.#d.now(), room);
+    if (o.local === true) await this.#d.store.enqueue(obj);
+    else await this.#d.store.put([obj]);
+    this.#d.events.emit('profile', { room: s.id, account: p.body.account, displayName: p.body.displayName, color: p.body.color });
+    return 'accept';
+  }
+
+  /**
+   * A voice signal (PROTOCOL 11.1) is checked and handed on, never stored. One from a device or an
+   * account the log does not know yet (a JOIN on its way, or a stranger) is dropped without penalty;
+   * a banned member's, a revoked device's, or one for a text channel is rejected.
+   */
+  #voice(v: Signed<VoiceSignal>, o: IngestOptions): Verdict {
+    const b = v.body;
+    const now = this.#d.now();
+    if (Math.abs(b.time - now) > VOICE_LIMITS.maxSkewMs) return 'ignore';
+    if (o.room !== undefined && !equals(o.room, b.room)) throw new UnauthorizedError('VOICE_SIGNAL.r', 'not the room of the topic');
+    const s = this.#d.session(b.room);
+    if (s === undefined || !s.ready) return 'ignore';
+    const st = s.state;
+    if (!equals(b.device, b.account) && st.deviceInfo(b.device) === undefined) return 'ignore';
+    const known = st.members().some((m) => equals(m.account, b.account)) || st.banned().some((x) => equals(x, b.account));
+    if (!known) return 'ignore';
+    validateVoiceSignal(v, st);
+    if (o.local !== true) this.#d.events.emit('voice', { room: b.room, channel: b.channel, signal: b, id: toHex(v.id) });
     return 'accept';
   }
 

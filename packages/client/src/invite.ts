@@ -1,4 +1,7 @@
-/** Invite URLs: a signed token (uses, expiry) by this device, the room id and the addresses a joiner dials first. */
+/**
+ * Invite URLs: a signed token (uses, expiry) by this device, the room id, the addresses a joiner
+ * dials first, and the room's authority heads, which the joiner's copy of the log must reach.
+ */
 import { type CryptoPort, encodeInviteUrl, issueInviteToken, type RandomSource } from '@parley/protocol';
 import type { Identity } from './identity.ts';
 
@@ -15,6 +18,8 @@ export interface InviteOptions {
 export const inviteUrl = (
   identity: Identity,
   room: Uint8Array,
+  /** The room's authority heads now: a joiner's log must reach them (THREATS 25). */
+  heads: readonly Uint8Array[],
   defaultAddrs: readonly string[],
   origin: string,
   o: InviteOptions,
@@ -27,5 +32,5 @@ export const inviteUrl = (
     crypto,
   );
   const addrs = (o.addrs ?? defaultAddrs).slice(0, 8);
-  return encodeInviteUrl({ room, addrs, token: token.bytes, name: o.name }, origin);
+  return encodeInviteUrl({ room, addrs, token: token.bytes, name: o.name, heads: heads.length > 0 ? heads.slice(0, 16) : undefined }, origin);
 };

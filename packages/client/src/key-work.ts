@@ -12,6 +12,7 @@
 import {
   type CryptoPort,
   createKeyShare,
+  type EpochKey,
   equals,
   type KeyPair,
   keysToShare,
@@ -67,16 +68,17 @@ export const keyWork = (d: KeyWorkDeps, s: RoomSession, inFlight: Set<string>): 
   for (const m of state.members()) {
     for (const dev of m.devices) {
       const hex = toHex(dev.device);
-      if (dev.revoked || equals(dev.device, myDevice) || s.sharedTo.has(hex)) continue;
+      if (dev.revoked || equals(dev.device, myDevice)) continue;
       const slot = `share/${hex}`;
       if (inFlight.has(slot)) continue;
-      if (keysToShare(state, s.keyring, me, dev.device).length === 0) continue;
+      // Keys nobody has shared with this device yet: a new device, or one of a member who came back
+      // (unbanned, re-joined after a kick or a leave) and missed the epochs sealed while away.
+      if (unshared(s, hex, keysToShare(state, s.keyring, me, dev.device)).length === 0) continue;
       inFlight.add(slot);
       const first = equals(state.creator, me) || invitedBy(s, m.account, me, d.crypto);
       d.schedule(first ? 0 : jitter(d.random, d.delayMs * 2), async () => {
         try {
-          if (s.sharedTo.has(hex)) return;
-          const keys = keysToShare(s.state, s.keyring, me, dev.device);
+          const keys = unshared(s, hex, keysToShare(s.state, s.keyring, me, dev.device));
           if (keys.length === 0) return;
           const esk = d.random(32);
           const ephemeral: KeyPair = { secret: esk, publicKey: d.crypto.x25519PublicKey(esk) };
@@ -89,6 +91,10 @@ export const keyWork = (d: KeyWorkDeps, s: RoomSession, inFlight: Set<string>): 
     }
   }
 };
+
+/** The keys no KEY_SHARE has given `deviceHex` yet (by channel and epoch). */
+const unshared = (s: RoomSession, deviceHex: string, keys: EpochKey[]): EpochKey[] =>
+  keys.filter((k) => !s.sharedKeys.has(`${deviceHex}/${toHex(k.channel)}/${k.epoch}`));
 
 /** Whether `account` joined with an invite issued by `issuer`. */
 const invitedBy = (s: RoomSession, account: Uint8Array, issuer: Uint8Array, crypto: CryptoPort): boolean => {

@@ -11,6 +11,7 @@ import {
   EpochKeyring,
   type KeyShare,
   openKeyShare,
+  type Profile,
   type RoomState,
   replayAuthority,
   type Signed,
@@ -38,6 +39,8 @@ export class RoomSession {
   readonly known = new Set<string>();
   /** Device hex -> true once a KEY_SHARE to it was seen (from anyone). */
   readonly sharedTo = new Set<string>();
+  /** `${device hex}/${channel hex}/${epoch}`: a valid bundle or a KEY_SHARE (from anyone) gave that device a key of that epoch. */
+  readonly sharedKeys = new Set<string>();
   /** Channel hex -> highest seq this device used. */
   readonly mySeq = new Map<string, number>();
   /** Channel hex -> highest Lamport seen. */
@@ -45,6 +48,8 @@ export class RoomSession {
   readonly bundles: Signed<EpochBundle>[] = [];
   readonly shares: Signed<KeyShare>[] = [];
   readonly topics = new Set<string>();
+  /** Account hex -> its winning PROFILE in this room. */
+  readonly profiles = new Map<string, Signed<Profile>>();
   readonly #crypto: CryptoPort;
 
   constructor(id: Uint8Array, crypto: CryptoPort) {
@@ -92,12 +97,14 @@ export class RoomSession {
   noteBundle(b: Signed<EpochBundle>, me: Identity): void {
     this.bundles.push(b);
     this.keyring.ingestBundle(b, me.device.sign.publicKey, me.device.box, this.#crypto);
+    for (const r of b.body.recipients) this.sharedKeys.add(`${toHex(r.device)}/${toHex(b.body.channel)}/${b.body.epoch}`);
   }
 
   /** Records a valid share; keeps its keys if it is for this device. */
   noteShare(s: Signed<KeyShare>, me: Identity): void {
     this.shares.push(s);
     this.sharedTo.add(toHex(s.body.recipient));
+    for (const k of s.body.keys) this.sharedKeys.add(`${toHex(s.body.recipient)}/${toHex(k.channel)}/${k.epoch}`);
     if (toHex(s.body.recipient) === toHex(me.device.sign.publicKey)) {
       for (const k of openKeyShare(s.body, me.device.box, this.#crypto)) this.keyring.add(k);
     }

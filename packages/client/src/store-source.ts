@@ -1,7 +1,7 @@
 /**
  * What this peer serves over the sync protocol, read from its store: for GET_AUTHORITY the room's
  * authority entries followed by its epoch bundles and key shares (a joiner needs all three before
- * it can read), have-vectors and ranges per channel. Only rooms this client has opened are served.
+ * it can read) and its members' profiles (names and colours), have-vectors and ranges per channel. Only rooms this client has opened are served.
  */
 import type { SyncSource } from '@parley/net';
 import { type HaveVector, toHex } from '@parley/protocol';
@@ -13,7 +13,8 @@ export const storeSyncSource = (store: ObjectStore, serves: (roomHex: string) =>
     const entries = await store.authority(room);
     const bundles = await store.byType(room, 'EPOCH_BUNDLE');
     const shares = await store.byType(room, 'KEY_SHARE');
-    return [...entries, ...bundles, ...shares].map((o) => o.bytes);
+    const profiles = await store.byType(room, 'PROFILE');
+    return [...entries, ...bundles, ...shares, ...profiles].map((o) => o.bytes);
   },
   async have(room: Uint8Array, channel: Uint8Array): Promise<HaveVector | undefined> {
     if (!serves(toHex(room))) return undefined;

@@ -40,6 +40,10 @@ test('the gossip verdict runs the ingest path: verifier, reject on bad input, ig
   assert.equal(await vera.verdict(topic, tampered, 'peer'), 'reject');
   assert.equal(rejects[0]?.code, 'ERR_SIGNATURE');
   assert.equal(await vera.verdict(topic, new Uint8Array([1, 2, 3]), 'peer'), 'reject');
+  // What the node's gossip validator gets: the reject's code, which weighs the sender's penalty.
+  assert.deepEqual(await vera.gossipOutcome(topic, tampered, 'peer'), { verdict: 'reject', code: 'ERR_SIGNATURE' });
+  assert.deepEqual(await vera.gossipOutcome(topic, new Uint8Array([1, 2, 3]), 'peer'), { verdict: 'reject', code: rejects[1]?.code });
+  assert.equal(await vera.gossipOutcome(topic, genesis, 'peer'), 'ignore');
   assert.equal(await vera.verdict('/not/a/parley/topic', genesis, 'peer'), 'ignore');
 
   // Alice's own room: duplicates are accepted at once; an entry whose previous entries are unknown is held.

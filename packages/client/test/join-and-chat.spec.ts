@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { toHex } from '@parley/protocol';
+import { signProfile, toHex } from '@parley/protocol';
 import { loadIdentity, type ParleyClient, serializeIdentity } from '../src/index.ts';
 import { crypto, eventually, identity, testClient, texts } from './helpers.ts';
 
@@ -31,10 +31,30 @@ test('create room -> invite -> join -> both send and receive -> equal history', 
   const url = alice.createInvite(room, { maxUses: 5 });
   assert.match(url, /^https:\/\/parley\.chat\/join#/);
 
-  const joined = await bob.join(url, { timeoutMs: 40_000 });
+  const steps: string[] = [];
+  const joined = await bob.join(url, { timeoutMs: 40_000, onStep: (s) => steps.push(s) });
   assert.equal(toHex(joined.room), toHex(room));
+  // Where the join was, told in order, once each.
+  assert.deepEqual(steps, ['invite-dialled', 'authority', 'joined', 'history']);
   await eventually('bob is a member on alice', () => alice.members(room).some((m) => toHex(m.account) === toHex(bob.identity.account.publicKey)));
   await eventually('bob holds the channel key (KEY_SHARE)', () => bob.canSend(room, general));
+  // Profiles: each member publishes its signed name and colour into the room; the other shows it.
+  await eventually(
+    'each sees the other by name',
+    () =>
+      alice.profile(room, bob.identity.account.publicKey)?.displayName === 'bob' &&
+      bob.profile(room, alice.identity.account.publicKey)?.displayName === 'alice',
+  );
+  // A profile for alice's account signed by bob's device is refused; a stranger's is ignored (not a member).
+  const forged = signProfile(
+    { ...alice.identity.profile.body, signer: bob.identity.device.sign.publicKey, displayName: 'alice (really bob)', version: Date.now() + 1 },
+    bob.identity.device.sign.secret,
+    crypto,
+  );
+  assert.equal(await alice.ingest.frame(forged.bytes, 'test', { room }), 'reject');
+  assert.equal(alice.profile(room, alice.identity.account.publicKey)?.displayName, 'alice');
+  const stranger = identity('stranger');
+  assert.equal(await alice.ingest.frame(stranger.profile.bytes, 'test', { room }), 'ignore');
 
   const received: string[] = [];
   bob.on('message', (m) => {

@@ -7,16 +7,12 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import { nobleCrypto } from '@parley/protocol';
-import type { ParleyNodeOptions } from './options.ts';
+import { type ParleyNodeOptions, webRtcInit } from './options.ts';
 import { buildParleyNode, type ParleyNode } from './parley-node.ts';
 
 export const createParleyNode = async (opts: ParleyNodeOptions = {}): Promise<ParleyNode> =>
   buildParleyNode(opts, {
-    transports: [
-      webSockets(),
-      webRTC(opts.iceServers === undefined ? {} : { rtcConfiguration: { iceServers: [...opts.iceServers] } }),
-      circuitRelayTransport(),
-    ],
+    transports: [webSockets(), webRTC(webRtcInit(opts)), circuitRelayTransport()],
     defaultListen: ['/p2p-circuit', '/webrtc'],
     defaultCrypto: nobleCrypto,
     defaultDhtMode: 'client',

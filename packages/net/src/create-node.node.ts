@@ -7,7 +7,7 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { mdns } from '@libp2p/mdns';
 import { webSockets } from '@libp2p/websockets';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
-import type { ParleyNodeOptions } from './options.ts';
+import { type ParleyNodeOptions, type RelayLimits, webRtcInit } from './options.ts';
 import { buildParleyNode, type ParleyNode, type Platform } from './parley-node.ts';
 
 /**
@@ -28,16 +28,19 @@ const webrtcLifecycle = {
   },
 };
 
+const relayInit = (l: RelayLimits | undefined) =>
+  l === undefined ? {} : { reservations: { maxReservations: l.maxReservations, defaultDurationLimit: l.durationMs, defaultDataLimit: BigInt(l.dataBytes) } };
+
 export const createParleyNode = async (opts: ParleyNodeOptions = {}): Promise<ParleyNode> => {
   const transports: Platform['transports'] = [webSockets(), circuitRelayTransport()];
   if (opts.webrtc === true) {
     const { webRTC } = await import('@libp2p/webrtc');
-    transports.push(webRTC(opts.iceServers === undefined ? {} : { rtcConfiguration: { iceServers: [...opts.iceServers] } }));
+    transports.push(webRTC(webRtcInit(opts)));
   }
   return buildParleyNode(opts, {
     transports,
     peerDiscovery: opts.mdns === true ? [mdns()] : undefined,
-    services: opts.relayServer === true ? { relay: circuitRelayServer() } : {},
+    services: opts.relayServer === true ? { relay: circuitRelayServer(relayInit(opts.relayLimits)) } : {},
     defaultListen: ['/ip4/0.0.0.0/tcp/0/ws'],
     defaultCrypto: nodeCrypto,
     defaultDhtMode: 'auto',

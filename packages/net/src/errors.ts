@@ -4,7 +4,7 @@
  */
 import type { SyncErrorCode } from './sync/messages.ts';
 
-export type NetErrorCode = 'ERR_SYNC_REMOTE' | 'ERR_SYNC_TIMEOUT' | 'ERR_SYNC_PROTOCOL';
+export type NetErrorCode = 'ERR_SYNC_REMOTE' | 'ERR_SYNC_TIMEOUT' | 'ERR_SYNC_PROTOCOL' | 'ERR_TURN';
 
 export class NetError extends Error {
   readonly code: NetErrorCode;
@@ -35,5 +35,12 @@ export class SyncTimeoutError extends NetError {
 export class SyncProtocolError extends NetError {
   constructor(message: string, options?: ErrorOptions) {
     super('ERR_SYNC_PROTOCOL', message, options);
+  }
+}
+
+/** A hub refused TURN credentials, or answered with something that is not a credential. */
+export class TurnError extends NetError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_TURN', message, options);
   }
 }

@@ -6,7 +6,8 @@
  * carries its own signature, and verifying a second one per message would only cost CPU.
  *
  * Each subscribed topic gets a validator that calls the injected `validate(topic, bytes)`. Its
- * verdict goes to gossipsub as is: Reject lowers the sender's score (P4), Ignore drops silently.
+ * verdict goes to gossipsub as is (but ERR_UNKNOWN_REFERENCE: Ignore): Reject lowers the sender's
+ * score (P4), Ignore drops silently. Every reject is recorded in the PenaltyBox with its code.
  * An RPC above gossipsub's maxInboundDataLength never reaches a validator: gossipsub refuses it at
  * its length prefix and drops the peer's stream, and that is counted here as 'gossip-oversize'.
  */
@@ -15,16 +16,28 @@ import { createTopicScoreParams, type PeerScoreParams, type TopicScoreParams } f
 import type { PeerId } from '@libp2p/interface';
 import { type CryptoPort, isProtocolError, parseFrame } from '@parley/protocol';
 import type { PenaltyBox } from './penalties.ts';
-import { parseTopic } from './topics.ts';
+import { parseTopic, parseTypingTopic } from './topics.ts';
+
+const isParleyTopic = (t: string): boolean => parseTopic(t) !== undefined || parseTypingTopic(t) !== undefined;
 
 export type GossipVerdict = 'accept' | 'reject' | 'ignore';
+
+/** A reject that says why: the protocol error code decides the penalty's weight (PenaltyPolicy). */
+export interface GossipRejection {
+  readonly verdict: 'reject';
+  readonly code: string;
+}
+
+export type GossipOutcome = GossipVerdict | GossipRejection;
 
 /**
  * Decides what happens to a message on a Parley topic. The client plugs in decode -> validate ->
  * authorize; it may run off the event loop (a worker), hence the promise. A thrown ProtocolError
- * counts as 'reject', anything else thrown as 'ignore'.
+ * counts as a reject with its code, anything else thrown as 'ignore'. A reject with code
+ * ERR_UNKNOWN_REFERENCE goes to gossipsub as Ignore (honest peers relay objects whose references we
+ * lack yet) and weighs 0.
  */
-export type GossipValidator = (topic: string, bytes: Uint8Array, from: string) => GossipVerdict | Promise<GossipVerdict>;
+export type GossipValidator = (topic: string, bytes: Uint8Array, from: string) => GossipOutcome | Promise<GossipOutcome>;
 
 /** Structural check only (a well-formed frame of a known type); the default until a client injects its own. */
 export const frameShapeValidator: GossipValidator = (_topic, bytes) => {
@@ -75,7 +88,7 @@ export class RoomGossip {
   private readonly listeners = new Set<(m: GossipMessage) => void>();
   private readonly onMessage = (evt: CustomEvent<{ propagationSource: PeerId; msgId: string; msg: Message }>): void => {
     const { msg, msgId, propagationSource } = evt.detail;
-    if (parseTopic(msg.topic) === undefined) return;
+    if (!isParleyTopic(msg.topic)) return;
     const m: GossipMessage = { topic: msg.topic, data: msg.data, id: msgId, from: propagationSource.toString() };
     for (const l of this.listeners) l(m);
   };
@@ -108,23 +121,31 @@ export class RoomGossip {
 
   stop(): void {
     this.pubsub.removeEventListener('gossipsub:message', this.onMessage);
-    for (const t of this.pubsub.getTopics()) if (parseTopic(t) !== undefined) this.leave(t);
+    for (const t of this.pubsub.getTopics()) if (isParleyTopic(t)) this.leave(t);
   }
 
   private async verdict(topic: string, data: Uint8Array, from: string): Promise<GossipVerdict> {
     let v: GossipVerdict;
+    let code: string | undefined;
     try {
-      v = await this.validate(topic, data, from);
+      const out = await this.validate(topic, data, from);
+      if (typeof out === 'string') v = out;
+      else {
+        v = 'reject';
+        code = out.code;
+      }
     } catch (e) {
       v = isProtocolError(e) ? 'reject' : 'ignore';
+      if (isProtocolError(e)) code = e.code;
     }
-    if (v === 'reject') this.penalties.record(from, 'gossip-reject', topic);
-    return v;
+    if (v !== 'reject') return v;
+    this.penalties.record(from, 'gossip-reject', code === undefined ? topic : `${code} on ${topic}`, code);
+    return code === 'ERR_UNKNOWN_REFERENCE' ? 'ignore' : 'reject';
   }
 
-  /** Subscribes to a Parley topic (authorityTopic / channelTopic), validator first. */
+  /** Subscribes to a Parley topic (authorityTopic / channelTopic / typingTopic), validator first. */
   join(topic: string): void {
-    if (parseTopic(topic) === undefined) throw new RangeError(`not a Parley topic: ${topic}`);
+    if (!isParleyTopic(topic)) throw new RangeError(`not a Parley topic: ${topic}`);
     // Topic scoring lives on the GossipSub class (public `score.params`), not on its interface. The
     // entry stays after leave(): gossipsub reads it for as long as it keeps stats for the topic.
     const topics = (this.pubsub as unknown as { score?: { params?: PeerScoreParams } }).score?.params?.topics;
@@ -149,7 +170,7 @@ export class RoomGossip {
    * caller's to keep and re-offer by sync). Publishing the same frame twice is not an error either.
    */
   async publish(topic: string, frame: Uint8Array): Promise<number> {
-    if (parseTopic(topic) === undefined) throw new RangeError(`not a Parley topic: ${topic}`);
+    if (!isParleyTopic(topic)) throw new RangeError(`not a Parley topic: ${topic}`);
     const r = await this.pubsub.publish(topic, frame);
     return r.recipients.length;
   }

@@ -6,6 +6,7 @@ import { type CryptoPort, LISTING_DIFFICULTY } from '@parley/protocol';
 import type { Libp2pOptions } from 'libp2p';
 import type { PeerCache } from './bootstrap.ts';
 import type { GossipValidator } from './gossip.ts';
+import { DEFAULT_PENALTY_POLICY, type PenaltyPolicyInit } from './penalties.ts';
 import type { SyncLimits } from './sync/messages.ts';
 import type { SyncSink, SyncSource } from './sync/source.ts';
 
@@ -74,10 +75,30 @@ export interface ParleyNodeOptions {
   readonly queryTimeoutMs?: number;
   /** How often bootstrap peers are re-dialled while none is connected. Default 30 s. */
   readonly bootstrapRetryMs?: number;
+  /**
+   * When a misbehaving peer is cut off: the weighted penalties it earned within `windowMs` reach
+   * `threshold`, and the node hangs up on it and refuses it by peer id (inbound and outbound) for
+   * `banMs`. Defaults (DEFAULTS.penalties): 100 points within 10 minutes block for 10 minutes; a
+   * forged signature weighs 25, an undecodable object or sync message 20, an oversized one 10, an
+   * unauthorized or cut-off object 2, a sync timeout 1, ERR_UNKNOWN_REFERENCE 0. Every weight must
+   * stay below the threshold (no single event blocks). Fields given here are merged over the defaults.
+   */
+  readonly penalties?: PenaltyPolicyInit;
+  /**
+   * Time limit of dialling one address (ms), a WebRTC upgrade included: libp2p's default is 6 s, which
+   * also caps each rung of the client's fallback ladder. Default: libp2p's.
+   */
+  readonly addressDialTimeoutMs?: number;
   /** Most open connections (libp2p's connection manager prunes beyond it). Default: libp2p's (300). */
   readonly maxConnections?: number;
   /** Node only: offer circuit-relay v2 reservations (hubs). */
   readonly relayServer?: boolean;
+  /**
+   * Node only, with `relayServer`: how much the relay carries. Default libp2p's (15 reservations,
+   * each relayed connection 2 minutes and 128 KiB), a relay for signalling only; a hub, whose relay is
+   * the last rung of the fallback ladder and carries chat, passes HUB_RELAY_LIMITS.
+   */
+  readonly relayLimits?: RelayLimits;
   /** Node only: add the WebRTC transport (node-datachannel). Default false; browsers always have it. */
   readonly webrtc?: boolean;
   /**
@@ -85,7 +106,36 @@ export interface ParleyNodeOptions {
    * libp2p's public STUN list; `[]` for none (loopback tests, where lookups of public servers only cost time).
    */
   readonly iceServers?: readonly RTCIceServer[];
+  /**
+   * The WebRTC configuration of each new peer connection, asked for every time (TURN credentials
+   * expire; relay-only mode can be switched on). Overrides `iceServers`.
+   */
+  readonly rtcConfiguration?: () => RTCConfiguration | Promise<RTCConfiguration>;
 }
+
+/** Bounds of a circuit-relay v2 server (see ParleyNodeOptions.relayLimits). */
+export interface RelayLimits {
+  /** Peers holding a reservation at once. */
+  readonly maxReservations: number;
+  /** Lifetime of one relayed connection (ms); the relay then closes it and the peers dial again. */
+  readonly durationMs: number;
+  /** Bytes one relayed connection may carry, each direction; then it is closed likewise. */
+  readonly dataBytes: number;
+}
+
+/**
+ * A hub's relay: the last rung of the fallback ladder (PROTOCOL 10, "Fallback ladder"), so it carries chat between
+ * peers that cannot reach each other otherwise (relay-only mode without TURN, strict NATs), for many
+ * browsers; each relayed connection stays bounded (an hour, 64 MiB) so one pair cannot use the hub as
+ * an open pipe, and is dialled again when it ends.
+ */
+export const HUB_RELAY_LIMITS: RelayLimits = { maxReservations: 1024, durationMs: 60 * 60_000, dataBytes: 64 * 1024 * 1024 };
+
+/** What the WebRTC transport is built with: the per-connection function, else the static servers. */
+export const webRtcInit = (opts: ParleyNodeOptions): { rtcConfiguration?: RTCConfiguration | (() => RTCConfiguration | Promise<RTCConfiguration>) } => {
+  if (opts.rtcConfiguration !== undefined) return { rtcConfiguration: opts.rtcConfiguration };
+  return opts.iceServers === undefined ? {} : { rtcConfiguration: { iceServers: [...opts.iceServers] } };
+};
 
 export const DEFAULTS = {
   republishIntervalMs: 10 * 60_000,
@@ -95,6 +145,7 @@ export const DEFAULTS = {
   peerCacheSize: 32,
   peerCacheSaveMs: 5 * 60_000,
   listingDifficulty: LISTING_DIFFICULTY,
+  penalties: DEFAULT_PENALTY_POLICY,
 } as const;
 
 /**

@@ -17,12 +17,15 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { type CryptoPort, type HaveVector, LIMITS, type PresenceRole, peerIdOfEd25519, signPresence, toHex, validateMultiaddr } from '@parley/protocol';
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p';
 import { Bootstrapper } from './bootstrap.ts';
+import { type ChunkService, parleyChunks } from './chunks/chunk-service.ts';
 import { PARLEY_NAMESPACE, parleySelector, parleyValidator, type RecordVerifyContext } from './dht-records.ts';
 import { frameMessageId, frameShapeValidator, type GossipMessage, RoomGossip } from './gossip.ts';
+import { keepGossipStreams } from './gossip-streams.ts';
 import { DEFAULTS, type ParleyNodeOptions, TEST_MODE } from './options.ts';
-import { PenaltyBox } from './penalties.ts';
+import { type BlockedPeer, PenaltyBox } from './penalties.ts';
 import { type AnnounceResult, type PresenceSource, Rendezvous, type RoomPeer } from './rendezvous.ts';
 import { type PutResult, parleySync, type SyncService } from './sync/service.ts';
+import { type PublishResult, TagListings, type TagRead } from './tag-listings.ts';
 import { authorityTopic, channelTopic } from './topics.ts';
 
 export const DHT_PROTOCOL = '/parley/kad/1.0.0';
@@ -33,6 +36,7 @@ export interface ParleyServices {
   dht: KadDHT;
   pubsub: GossipSub;
   sync: SyncService;
+  chunks: ChunkService;
   [extra: string]: unknown;
 }
 
@@ -67,6 +71,8 @@ export class ParleyNode {
   readonly penalties: PenaltyBox;
   readonly gossip: RoomGossip;
   readonly rendezvous: Rendezvous;
+  /** Room listings under tag keys (PROTOCOL 8.5): read, and publish by read-merge-put. */
+  readonly tags: TagListings;
   readonly crypto: CryptoPort;
   private readonly seed: Uint8Array;
   private readonly now: () => number;
@@ -75,6 +81,8 @@ export class ParleyNode {
   private readonly platform: Platform;
   private readonly dialDiscovered: boolean;
   private running = false;
+  private stopHangingUp: (() => void) | undefined;
+  private stopGossipStreams: (() => void) | undefined;
 
   constructor(libp2p: Libp2p<ParleyServices>, seed: Uint8Array, opts: ParleyNodeOptions, platform: Platform, penalties: PenaltyBox) {
     this.libp2p = libp2p;
@@ -94,6 +102,13 @@ export class ParleyNode {
       republishIntervalMs: opts.republishIntervalMs ?? DEFAULTS.republishIntervalMs,
       queryTimeoutMs: opts.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
     });
+    this.tags = new TagListings({
+      dht: libp2p.services.dht,
+      crypto: this.crypto,
+      now: this.now,
+      listingDifficulty: opts.verify?.listingDifficulty ?? DEFAULTS.listingDifficulty,
+      queryTimeoutMs: opts.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
+    });
     this.bootstrapper = new Bootstrapper(libp2p, {
       addrs: opts.bootstrap,
       invite: opts.invite,
@@ -105,6 +120,17 @@ export class ParleyNode {
     });
     this.dialDiscovered = (platform.peerDiscovery?.length ?? 0) > 0;
   }
+
+  /** A peer crossed the penalty threshold: close every connection to it (the gater refuses new ones). */
+  private readonly onBlock = (b: BlockedPeer): void => {
+    let id: PeerId;
+    try {
+      id = peerIdFromString(b.peer);
+    } catch {
+      return; // penalties recorded under something that is not a peer id: nothing to hang up on
+    }
+    this.libp2p.hangUp(id).catch(() => {});
+  };
 
   /** Dials a peer found by a discovery module (mDNS) unless already connected. */
   private readonly onDiscovery = (evt: CustomEvent<{ id: PeerId; multiaddrs: unknown[] }>): void => {
@@ -121,6 +147,11 @@ export class ParleyNode {
     return this.libp2p.services.sync;
   }
 
+  /** The chunk protocol (PROTOCOL 12.4): `chunks.serve(source, sink)` sets what this node serves. */
+  get chunks(): ChunkService {
+    return this.libp2p.services.chunks;
+  }
+
   /** This node's dialable addresses, each ending in /p2p/<peer id>. */
   multiaddrs(): string[] {
     return this.libp2p.getMultiaddrs().map((m) => m.toString());
@@ -132,6 +163,8 @@ export class ParleyNode {
     this.running = true;
     this.platform.onStarted?.();
     if (this.dhtMode === 'server') await this.libp2p.services.dht.setMode('server');
+    this.stopHangingUp = this.penalties.onBlock(this.onBlock);
+    this.stopGossipStreams = keepGossipStreams(this.libp2p, this.libp2p.services.pubsub);
     this.gossip.start();
     this.rendezvous.start();
     if (this.dialDiscovered) this.libp2p.addEventListener('peer:discovery', this.onDiscovery);
@@ -145,6 +178,10 @@ export class ParleyNode {
     await this.bootstrapper.stop();
     this.rendezvous.stop();
     this.gossip.stop();
+    this.stopHangingUp?.();
+    this.stopHangingUp = undefined;
+    this.stopGossipStreams?.();
+    this.stopGossipStreams = undefined;
     await this.libp2p.stop();
     await this.platform.onStopped?.();
   }
@@ -162,8 +199,11 @@ export class ParleyNode {
     return this.bootstrapper;
   }
 
-  /** Dials a peer by id (addresses from the peer store) or by a multiaddr string with /p2p/. */
-  async dial(target: PeerId | string, options?: AbortOptions): Promise<void> {
+  /**
+   * Dials a peer by id (addresses from the peer store) or by a multiaddr string with /p2p/; `force`
+   * opens a new connection even if one exists (the fallback ladder upgrading a relayed one).
+   */
+  async dial(target: PeerId | string, options?: AbortOptions & { force?: boolean }): Promise<void> {
     const t = typeof target === 'string' && target.startsWith('/') ? multiaddr(target) : asPeerId(target);
     await this.libp2p.dial(t, options);
   }
@@ -211,6 +251,18 @@ export class ParleyNode {
 
   findRoomPeers(room: Uint8Array, options?: AbortOptions): Promise<RoomPeer[]> {
     return this.rendezvous.findRoomPeers(room, options);
+  }
+
+  // ---- directory ----
+
+  /** Publishes a LISTING frame under each of its tags and their ancestors (read, merge, put). */
+  publishListing(listing: Uint8Array, options?: AbortOptions): Promise<PublishResult> {
+    return this.tags.publish(listing, options);
+  }
+
+  /** Every valid listing the DHT holds under a tag path (e.g. `gaming/fps`). */
+  readTag(path: string, options?: AbortOptions): Promise<TagRead> {
+    return this.tags.read(path, options);
   }
 
   // ---- gossip ----
@@ -275,7 +327,17 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
     listingDifficulty: opts.verify?.listingDifficulty ?? DEFAULTS.listingDifficulty,
   };
   const test = opts.testMode === true;
-  const penalties = new PenaltyBox();
+  const penalties = new PenaltyBox({ policy: opts.penalties });
+  // Blocked peers are refused by peer id: dialling them, and their connections either way once the
+  // encryption handshake names them (relayed and WebRTC connections included). Test mode also dials
+  // private addresses; otherwise denyDialMultiaddr stays unset so that libp2p's default applies.
+  const blocked = (peer: PeerId): boolean => penalties.refuses(peer.toString());
+  const connectionGater: NonNullable<Libp2pOptions['connectionGater']> = {
+    denyDialPeer: blocked,
+    denyInboundEncryptedConnection: blocked,
+    denyOutboundEncryptedConnection: blocked,
+    ...(test ? { denyDialMultiaddr: () => false } : {}),
+  };
   const dhtMode = opts.dhtMode ?? platform.defaultDhtMode;
   const options: Libp2pOptions<ParleyServices> = {
     start: false,
@@ -286,10 +348,16 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
     streamMuxers: [yamux()],
     peerDiscovery: platform.peerDiscovery === undefined ? undefined : [...platform.peerDiscovery],
     dns: opts.dns,
-    connectionGater: test ? { denyDialMultiaddr: () => false } : undefined,
+    connectionGater,
     connectionManager:
-      test || opts.maxConnections !== undefined
-        ? { ...(test ? { allow: [...TEST_MODE.allow] } : {}), ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}) }
+      test || opts.maxConnections !== undefined || opts.addressDialTimeoutMs !== undefined
+        ? {
+            ...(test ? { allow: [...TEST_MODE.allow] } : {}),
+            ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
+            ...(opts.addressDialTimeoutMs !== undefined
+              ? { addressDialTimeout: opts.addressDialTimeoutMs, dialTimeout: Math.max(10_000, opts.addressDialTimeoutMs) }
+              : {}),
+          }
         : undefined,
     services: {
       ...platform.services,
@@ -311,8 +379,11 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
         // One frame plus protobuf framing per message.
         maxInboundDataLength: LIMITS.maxFrameBytes + 4096,
         scoreParams: test ? { IPColocationFactorWeight: TEST_MODE.ipColocationFactorWeight } : {},
+        // A relayed (limited) connection is the fallback ladder's last rung: chat must flow over it.
+        runOnLimitedConnection: true,
       }),
       sync: parleySync({ source: opts.sync?.source, sink: opts.sync?.sink, limits: opts.sync?.limits, penalties }),
+      chunks: parleyChunks({ penalties }),
     },
   };
   const libp2p = await createLibp2p(options);

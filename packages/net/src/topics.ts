@@ -3,6 +3,7 @@
  *
  *   /parley/room/<64 hex room id>/authority
  *   /parley/room/<64 hex room id>/ch/<32 hex channel id>
+ *   /parley/room/<64 hex room id>/typing        (ephemeral typing signals, never frames; PROTOCOL 5.7)
  *
  * Authority entries travel on their own topic so that a peer can follow a room's rules without
  * reading (or being allowed to read) any channel.
@@ -27,7 +28,18 @@ export interface ParsedTopic {
   readonly channel?: Uint8Array;
 }
 
-/** Parses a Parley topic name; undefined for anything else (other applications' topics, typos). */
+const TYPING = /^\/parley\/room\/([0-9a-f]{64})\/typing$/;
+
+/** The room's typing topic: members' devices publish signed TYPING signals on it; hubs do not subscribe. */
+export const typingTopic = (room: Uint8Array): string => `/parley/room/${id32(room, 'room')}/typing`;
+
+/** The room of a typing topic; undefined for any other topic. */
+export const parseTypingTopic = (topic: string): Uint8Array | undefined => {
+  const m = TYPING.exec(topic);
+  return m === null ? undefined : fromHex(m[1] as string);
+};
+
+/** Parses a Parley topic name (authority or channel); undefined for anything else (typing topics, other applications' topics, typos). */
 export const parseTopic = (topic: string): ParsedTopic | undefined => {
   const m = TOPIC.exec(topic);
   if (m === null) return undefined;

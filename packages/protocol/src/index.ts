@@ -12,9 +12,11 @@
  * ```
  */
 
+export * from './authority/audit.ts';
 export * from './authority/build.ts';
 // -- authority (exports added below this line) --
 export * from './authority/capabilities.ts';
+export * from './authority/discovery-settings.ts';
 export * from './authority/entry.ts';
 export * from './authority/open-entry.ts';
 export { DEFAULT_POLICY, replayAuthority } from './authority/replay.ts';
@@ -35,6 +37,11 @@ export * from './discovery/proof-of-work.ts';
 export * from './discovery/tag.ts';
 export * from './discovery/vote.ts';
 export * from './errors.ts';
+// -- files --
+export * from './file/chunk-cipher.ts';
+export * from './file/file-ref.ts';
+export * from './file/piece-list.ts';
+export * from './file/prepare-file.ts';
 export * from './identity/device-cert.ts';
 export * from './identity/keys.ts';
 export * from './identity/profile.ts';
@@ -53,8 +60,14 @@ export * from './message/content.ts';
 export * from './message/envelope.ts';
 export * from './message/have-vector.ts';
 export * from './message/history.ts';
+export * from './message/typing.ts';
 export * from './message/validate-envelope.ts';
 export * from './sync/reconcile.ts';
 export * from './sync/reconcile-message.ts';
 // -- sync --
 export * from './sync/reconcile-source.ts';
+// -- voice --
+export * from './voice/forwarder-election.ts';
+export * from './voice/validate-voice-signal.ts';
+export * from './voice/voice-frame.ts';
+export * from './voice/voice-signal.ts';

@@ -48,8 +48,8 @@ export const LIMITS = {
   maxBodyBytes: 64 * 1024,
   maxMentions: 100,
   maxEmojiBytes: 64,
-  /** A whole encoded content map: body + mentions + reply-to + CBOR overhead. */
-  maxContentBytes: 64 * 1024 + 100 * 34 + 64,
+  /** A whole encoded content map: body + mentions + reply-to + one file reference (thumbnail included) + CBOR overhead. */
+  maxContentBytes: 86_000,
   /** One set-reconciliation message, its ranges, and ids listed in one range. */
   maxReconcileBytes: 64 * 1024,
   maxReconcileRanges: 1024,
@@ -70,6 +70,15 @@ export const LIMITS = {
   maxClockSkewMs: 5 * 60 * 1000,
   /** Listings kept in one tag key's DHT record. */
   maxTagListings: 32,
+  /** Plaintext bytes per file chunk (the last chunk of a file may be shorter); fixed, not negotiable. */
+  fileChunkBytes: 256 * 1024,
+  /** One shared file (2 GiB = 8,192 chunks). */
+  maxFileBytes: 2 * 1024 * 1024 * 1024,
+  /** A file's name and media type in its reference (UTF-8 bytes). */
+  maxFileNameBytes: 255,
+  maxMediaTypeBytes: 127,
+  /** The preview image carried inside a file reference. */
+  maxThumbnailBytes: 16 * 1024,
 } as const;
 
 export type Limits = typeof LIMITS;

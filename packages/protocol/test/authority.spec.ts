@@ -202,3 +202,26 @@ describe('authority log: devices', () => {
     assert.ok(s.isMember(alice.key, s.length - 1));
   });
 });
+
+describe('authority log: directory settings (SET_DISCOVERY)', () => {
+  const listed = { name: 'Frag night', description: 'FPS evenings', language: 'en', tags: ['gaming', 'gaming/fps'], color: 0x112233 };
+
+  it('the owner lists the room, changes it and unlists it; the latest valid entry wins', () => {
+    const room = new TestRoom(owner);
+    assert.equal(room.state.discovery(), undefined, 'a room is unlisted until it says otherwise');
+    room.do(owner, { kind: 'set_discovery', settings: listed });
+    assert.deepEqual(room.state.discovery(), listed);
+    room.do(owner, { kind: 'set_discovery', settings: { ...listed, tags: ['music'] } });
+    assert.deepEqual(room.state.discovery()?.tags, ['music']);
+    room.do(owner, { kind: 'set_discovery', settings: undefined });
+    assert.equal(room.state.discovery(), undefined);
+    for (const e of room.entries) assert.deepEqual(openEntry(e.bytes, crypto).id, e.id);
+  });
+
+  it('a member without MANAGE_ROOM cannot list the room, and its attempt changes nothing', () => {
+    const room = new TestRoom(owner);
+    room.join(alice);
+    assert.equal(room.reject(alice, { kind: 'set_discovery', settings: listed }).code, 'ERR_UNAUTHORIZED');
+    assert.equal(room.state.discovery(), undefined);
+  });
+});

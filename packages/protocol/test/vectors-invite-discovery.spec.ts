@@ -39,6 +39,7 @@ const inviteExpect = (url: string, i: Invite): { [k: string]: JsonValue } => ({
   token: i.token ? toHex(i.token.id) : null,
   key: i.key ? toHex(i.key) : null,
   name: i.name ?? null,
+  heads: i.heads ? i.heads.map(toHex) : null,
 });
 
 const checkers: Record<string, Checker> = {

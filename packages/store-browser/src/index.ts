@@ -24,6 +24,7 @@
  * mine.state.markRead(roomId, channelId, { lamport: 42, id: lastSeenId });
  * ```
  */
+export { IndexedDbFileStore, type IndexedDbFileStoreOptions, openIndexedDbFileStore } from './indexeddb/file-store.ts';
 export { deleteIndexedDbStore, IndexedDbStore, type IndexedDbStoreOptions, openIndexedDbStore } from './indexeddb/indexeddb-store.ts';
 export { isQuotaExceeded, type QuotaReason, StoreQuotaError } from './quota-error.ts';
 export { deleteUserState, type OpenUserStateOptions, openUserState, type PersistedUserState } from './user-state/open-user-state.ts';

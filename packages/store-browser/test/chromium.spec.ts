@@ -1,6 +1,6 @@
 /**
  * Everything of this package that must run in a real browser, under one Chromium for the whole
- * suite: the shared ObjectStore compliance suite and the byte budget against IndexedDB, the
+ * suite: the shared ObjectStore and FileStore compliance suites, the byte budgets (and file LRU eviction) against IndexedDB, the
  * browser's own quota (THREATS 30) on an origin of its own, and the person's state in y-indexeddb.
  * Each browser test is mirrored as one node:test test; a missing Chromium fails this file loudly.
  */
@@ -25,7 +25,7 @@ import type { Page } from '@playwright/test';
 
 const entry = (name: string) => fileURLToPath(new URL(`./browser/${name}.browser.ts`, import.meta.url));
 
-const PAGES = ['compliance', 'budget', 'user-state'] as const;
+const PAGES = ['compliance', 'budget', 'user-state', 'files'] as const;
 
 const open: { browser?: PersistentChromium; servers: StaticServer[] } = { servers: [] };
 const shutdown = async () => {

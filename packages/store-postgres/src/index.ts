@@ -15,6 +15,7 @@
  * ```
  */
 export { type Db, rowsOf } from './db.ts';
+export { PostgresFileStore } from './file-store.ts';
 export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
 export { openPostgresStore, type PgliteOptions, type PostgresOptions, type PostgresStoreOptions } from './open.ts';
 export { PostgresStore } from './postgres-store.ts';

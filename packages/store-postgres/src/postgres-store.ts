@@ -45,6 +45,7 @@ import {
 import { readHaveVector } from './channel-heads.ts';
 import { abandoned, isConnectionLoss } from './connection-loss.ts';
 import type { Db, Tx } from './db.ts';
+import { PostgresFileStore } from './file-store.ts';
 import { addEntry, pendingEntries, recordAck, recordAttempt } from './outbox-queries.ts';
 import { authorityOf, deviceSpan, getObject, hasIds, historyPage, objectsByType, usageOf } from './read-queries.ts';
 import { rangeCursors, rangeFingerprint, splitRange } from './sync-queries.ts';
@@ -74,6 +75,13 @@ export class PostgresStore implements ObjectStore {
   /** The drizzle database, for tests and maintenance (VACUUM, metrics). */
   get db(): Db {
     return this.#db;
+  }
+
+  #files: PostgresFileStore | undefined;
+  /** Shared files (PROTOCOL 12) in the same database. */
+  get files(): PostgresFileStore {
+    this.#files ??= new PostgresFileStore(this.#db);
+    return this.#files;
   }
 
   #open(method: string): Db {

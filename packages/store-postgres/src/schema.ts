@@ -7,6 +7,7 @@
  *   room_usage     objects and bytes per room, kept in step by every write (quotas)
  *   channel_heads  per (room, channel, device): highest contiguous seq from 1 (have-vectors)
  *   outbox         what this device must re-offer until acknowledged, with its own copy of the object
+ *   files, file_chunks  shared files: record + piece list, and encrypted chunks
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, customType, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from 'drizzle-orm/pg-core';
@@ -100,4 +101,31 @@ export const outbox = pgTable(
     lastAttemptAt: bigint('last_attempt_at', { mode: 'number' }),
   },
   (t) => [uniqueIndex('outbox_position_idx').on(t.position)],
+);
+
+/**
+ * Shared files (PROTOCOL 12): one row per file with its verified piece list, and its encrypted chunks.
+ * Ciphertext only; `message` finds the file of a deleted message.
+ */
+export const files = pgTable(
+  'files',
+  {
+    id: bytea('id').primaryKey(),
+    room: bytea('room').notNull(),
+    channel: bytea('channel').notNull(),
+    message: bytea('message').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    pieces: bytea('pieces').notNull(),
+  },
+  (t) => [index('files_message_idx').on(t.message), index('files_room_idx').on(t.room)],
+);
+
+export const fileChunks = pgTable(
+  'file_chunks',
+  {
+    file: bytea('file').notNull(),
+    idx: integer('idx').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ name: 'file_chunks_pkey', columns: [t.file, t.idx] })],
 );

@@ -59,6 +59,9 @@ const metaOf = (s: Signed<unknown>): Meta => {
       return { room: (s.body as Presence).room, device: s.signer };
     case 'VOTE':
       return { room: (s.body as Vote).room, device: s.signer };
+    case 'VOICE_SIGNAL':
+      // Voice signalling is acted on and forgotten (PROTOCOL 11.1).
+      throw new InvalidArgumentError('type', 'a VOICE_SIGNAL is never stored');
   }
 };
 

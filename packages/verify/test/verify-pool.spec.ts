@@ -79,3 +79,33 @@ describe('VerifyPool failure handling', () => {
     await assert.rejects(pool.verify((cs[0] as { check: SignatureCheck }).check), (e: VerifyPoolError) => e.code === 'ERR_VERIFY_CLOSED');
   });
 });
+
+describe('VerifyPool linger', () => {
+  it('lets checks arriving a few ms apart share one batch, and still answers each correctly', async () => {
+    const pool = new VerifyPool(spawnNodeWorker, { size: 1, lingerMs: 40 });
+    try {
+      const cs = checks(6);
+      const got: Promise<boolean>[] = [];
+      for (const c of cs) {
+        got.push(pool.verify(c.check));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      assert.deepEqual(
+        await Promise.all(got),
+        cs.map((c) => c.valid),
+      );
+      assert.ok(pool.batches <= 2, `${pool.batches} batches for 6 checks 2 ms apart with a 40 ms linger`);
+      const plain = new VerifyPool(spawnNodeWorker, { size: 1 });
+      try {
+        for (const c of cs) {
+          assert.equal(await plain.verify(c.check), c.valid);
+        }
+        assert.equal(plain.batches, 6, 'without linger, each awaited check is its own batch');
+      } finally {
+        await plain.close();
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});

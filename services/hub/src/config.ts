@@ -23,6 +23,8 @@ export interface HubConfig {
   readonly databaseUrl: string | undefined;
   readonly storage: boolean;
   readonly relay: boolean;
+  /** List the rooms that pin this hub and opted into the directory (PROTOCOL 8.5). */
+  readonly listings: boolean;
   readonly identityFile: string | undefined;
   readonly adminToken: string | undefined;
   readonly turnSecret: string | undefined;
@@ -30,6 +32,7 @@ export interface HubConfig {
   readonly turnTtlS: number;
   readonly maxObjectBytes: number;
   readonly roomQuotaBytes: number;
+  readonly maxGossipInFlight: number;
   readonly maxConnections: number;
   readonly verifyWorkers: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -63,6 +66,13 @@ export const OPTIONS: readonly Option[] = [
   { flag: 'no-storage', env: 'PARLEY_HUB_NO_STORAGE', kind: 'bool', def: 'false', doc: 'bare bootstrap + relay + DHT peer: stores and serves no rooms' },
   { flag: 'no-relay', env: 'PARLEY_HUB_NO_RELAY', kind: 'bool', def: 'false', doc: 'do not offer circuit relay reservations' },
   {
+    flag: 'no-listings',
+    env: 'PARLEY_HUB_NO_LISTINGS',
+    kind: 'bool',
+    def: 'false',
+    doc: 'do not publish directory listings for public rooms that pin this hub (each costs a proof of work, ~2 s of CPU, per hour)',
+  },
+  {
     flag: 'identity-file',
     env: 'PARLEY_HUB_IDENTITY_FILE',
     kind: 'string',
@@ -92,6 +102,13 @@ export const OPTIONS: readonly Option[] = [
     kind: 'int',
     def: String(DEFAULT_LIMITS.roomQuotaBytes),
     doc: 'bytes kept per room; the oldest messages are evicted beyond',
+  },
+  {
+    flag: 'max-gossip-in-flight',
+    env: 'PARLEY_HUB_MAX_GOSSIP_IN_FLIGHT',
+    kind: 'int',
+    def: String(DEFAULT_LIMITS.maxGossipInFlight),
+    doc: 'gossip objects validated at once; beyond, gossip is ignored and arrives by sync',
   },
   { flag: 'max-connections', env: 'PARLEY_HUB_MAX_CONNECTIONS', kind: 'int', def: '1000', doc: 'libp2p connection limit' },
   { flag: 'verify-workers', env: 'PARLEY_HUB_VERIFY_WORKERS', kind: 'int', def: '1', doc: 'signature verification worker threads' },
@@ -189,6 +206,7 @@ export const parseConfig = (argv: readonly string[], env: Readonly<Record<string
     databaseUrl: get('database-url'),
     storage: !get<boolean>('no-storage'),
     relay: !get<boolean>('no-relay'),
+    listings: !get<boolean>('no-listings'),
     identityFile: get('identity-file'),
     adminToken,
     turnSecret: get('turn-secret'),
@@ -196,6 +214,7 @@ export const parseConfig = (argv: readonly string[], env: Readonly<Record<string
     turnTtlS,
     maxObjectBytes: get('max-object-bytes'),
     roomQuotaBytes: get('room-quota-bytes'),
+    maxGossipInFlight: get('max-gossip-in-flight'),
     maxConnections: get('max-connections'),
     verifyWorkers,
     logLevel: get('log-level'),

@@ -5,14 +5,36 @@
  * against the replayed authority log -> store): the hub checks everything and decides nothing. It
  * holds no room key; its own identity is never a member of anything.
  */
-import { type ClientEvents, catchUp, channelDurability, createIdentity, Emitter, Ingest, RoomSession, storeSyncSource } from '@parley/client';
-import { createParleyNode, type ParleyNode, parseTopic } from '@parley/net';
-import { fromHex, toHex } from '@parley/protocol';
+import {
+  type ClientEvents,
+  catchUp,
+  channelDurability,
+  createIdentity,
+  Emitter,
+  Ingest,
+  ListingPublisher,
+  RoomSession,
+  readTyping,
+  storeSyncSource,
+} from '@parley/client';
+import {
+  createParleyNode,
+  type GossipOutcome,
+  HUB_RELAY_LIMITS,
+  type ParleyNode,
+  parseTopic,
+  parseTypingTopic,
+  type RelayLimits,
+  typingTopic,
+} from '@parley/net';
+import { accountKeys, fromHex, isProtocolError, peerIdOfEd25519, toHex } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
-import type { ObjectStore, StoredObject } from '@parley/store';
+import { fileChunkSource, type ObjectStore, type StoredObject } from '@parley/store';
 import { openPostgresStore, type PostgresStore, rowsOf } from '@parley/store-postgres';
 import { spawnNodeWorker, VerifyPool } from '@parley/verify';
+import { dropDeletedFile, type HubFilesDeps, hubChunkSink } from './files.ts';
 import { type Gate, gatedStore } from './gated-store.ts';
+import { groupCommit } from './group-commit.ts';
 import { type HubCore, type HubLog, type HubMetrics, type HubStatus, NO_LOG, NO_METRICS, type RejectReason, type ServedRoom } from './ports.ts';
 import { TokenBuckets } from './rate.ts';
 import { memoryServedRooms, type PinReason, type ServedRoomsTable, sqlServedRooms } from './served-rooms.ts';
@@ -31,9 +53,21 @@ export interface HubLimits {
   /** Objects per second one peer may offer by PUT (sustained), and the burst above it. */
   readonly peerRate: number;
   readonly peerBurst: number;
+  /**
+   * Gossip objects being validated and stored at once; beyond it, new gossip is ignored (not
+   * forwarded, no penalty, counted as `busy`) and reaches the hub later by catch-up sync. An
+   * overloaded hub thus degrades to sync instead of queueing without bound.
+   */
+  readonly maxGossipInFlight: number;
 }
 
-export const DEFAULT_LIMITS: HubLimits = { maxObjectBytes: 256 * 1024, roomQuotaBytes: 1024 * 1024 * 1024, peerRate: 1000, peerBurst: 5000 };
+export const DEFAULT_LIMITS: HubLimits = {
+  maxObjectBytes: 256 * 1024,
+  roomQuotaBytes: 1024 * 1024 * 1024,
+  peerRate: 1000,
+  peerBurst: 5000,
+  maxGossipInFlight: 2000,
+};
 
 export interface HubCoreOptions {
   readonly storage: HubStorage;
@@ -46,6 +80,8 @@ export interface HubCoreOptions {
   readonly maxConnections?: number;
   /** Offer circuit relay v2 reservations. Default true. */
   readonly relay?: boolean;
+  /** What the relay carries (the fallback ladder's last rung). Default HUB_RELAY_LIMITS. */
+  readonly relayLimits?: RelayLimits;
   /** Loopback allowances for tests (never in production). */
   readonly testMode?: boolean;
   readonly limits?: Partial<HubLimits>;
@@ -53,8 +89,21 @@ export interface HubCoreOptions {
   readonly log?: HubLog;
   /** Signature-verification workers. Default 1. */
   readonly verifyWorkers?: number;
+  /**
+   * How long an object may wait for others to share its worker round trip and its transaction
+   * (ms). Default 10: at a few hundred gossip messages per second this groups several per batch
+   * for at most 10 ms of added latency per hop. 0 batches only what is already queued.
+   */
+  readonly batchLingerMs?: number;
   /** How often served rooms catch up with connected peers (ms). Default 15 s. */
   readonly syncIntervalMs?: number;
+  /**
+   * Directory listings for the rooms that pin this hub and opted into discovery, signed with the hub's
+   * libp2p key (PROTOCOL 8.5). Default on; false turns it off.
+   */
+  readonly directory?: false | { readonly difficulty?: number; readonly ttlMs?: number; readonly intervalMs?: number };
+  /** Work a LISTING must carry for this hub's DHT server to store it. Default the network's (LISTING_DIFFICULTY); tests lower it. */
+  readonly listingDifficulty?: number;
   readonly now?: () => number;
 }
 
@@ -71,13 +120,17 @@ export class Hub implements HubCore {
   #table: ServedRoomsTable = memoryServedRooms();
   #pool: VerifyPool | undefined;
   #ingest: Ingest | undefined;
+  #listings: ListingPublisher | undefined;
   #interval: ReturnType<typeof setInterval> | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Refusals the store gate recorded, by object id hex, for the PUT that caused them. */
   readonly #refusals = new Map<string, RejectReason>();
   /** Room hex -> estimated stored bytes (see the gate's afterPut). */
   readonly #roomBytes = new Map<string, number>();
+  /** Room hex -> the tail of its quota checks, which run one at a time. */
+  readonly #quotaChecks = new Map<string, Promise<void>>();
   #buckets: TokenBuckets | undefined;
+  #gossipInFlight = 0;
   #ready = false;
   #stopping = false;
 
@@ -109,8 +162,8 @@ export class Hub implements HubCore {
     if (this.#store !== undefined) {
       await this.#assertDurable(this.#store);
       this.#table = await sqlServedRooms(this.#store);
-      this.#gated = gatedStore(this.#store, this.#gate());
-      this.#pool = new VerifyPool(spawnNodeWorker, { size: this.#o.verifyWorkers ?? 1 });
+      this.#gated = gatedStore(groupCommit(this.#store, { lingerMs: this.#o.batchLingerMs ?? 10 }), this.#gate());
+      this.#pool = new VerifyPool(spawnNodeWorker, { size: this.#o.verifyWorkers ?? 1, lingerMs: this.#o.batchLingerMs ?? 10 });
       this.#ingest = new Ingest({
         crypto: nodeCrypto,
         verifier: this.#pool,
@@ -123,18 +176,22 @@ export class Hub implements HubCore {
       });
     }
     const store = this.#store;
+    // The hub keeps its seed: it signs its directory listings with the libp2p key the rooms pin.
+    const seed = this.#o.identitySeed ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
     this.#node = await createParleyNode({
-      identitySeed: this.#o.identitySeed,
+      identitySeed: seed,
       listen: this.#o.listen,
       announce: this.#o.announce,
       bootstrap: this.#o.bootstrap,
       relayServer: this.#o.relay ?? true,
+      relayLimits: this.#o.relayLimits ?? HUB_RELAY_LIMITS,
       maxConnections: this.#o.maxConnections,
       dhtMode: 'server',
       testMode: this.#o.testMode,
-      verify: { crypto: nodeCrypto, gossip: (topic, bytes, from) => this.#verdict(topic, bytes, from) },
+      verify: { crypto: nodeCrypto, gossip: (topic, bytes, from) => this.#verdict(topic, bytes, from), listingDifficulty: this.#o.listingDifficulty },
       sync: store === undefined ? {} : { source: storeSyncSource(store, (hex) => this.#sessions.get(hex)?.ready === true), sink: this.#sinkFor() },
     });
+    if (store !== undefined) this.#node.chunks.serve(fileChunkSource(store.files), hubChunkSink(this.#filesDeps(store)));
     await this.#node.start();
     this.#node.libp2p.addEventListener('peer:connect', (e) => {
       const peer = e.detail.toString();
@@ -143,6 +200,7 @@ export class Hub implements HubCore {
     this.#pins = await this.#table.list();
     for (const hex of this.#pins.keys()) await this.#openRoom(fromHex(hex));
     this.#interval = setInterval(() => this.#track(this.#tick()), this.#o.syncIntervalMs ?? 15_000);
+    this.#startListings(this.#node, seed);
     this.#ready = true;
     this.#metrics.setRooms(this.#pins.size);
     this.#log.info({ peerId: this.#node.peerId, rooms: this.#pins.size, storage: s.kind }, 'hub started');
@@ -153,6 +211,7 @@ export class Hub implements HubCore {
     this.#stopping = true;
     this.#ready = false;
     if (this.#interval !== undefined) clearInterval(this.#interval);
+    this.#listings?.stop();
     // Stop taking new work from the network, then let what is in flight commit.
     await this.#node?.stop();
     await Promise.allSettled([...this.#inFlight]);
@@ -257,6 +316,12 @@ export class Hub implements HubCore {
       node.joinRoom(s.id);
       void node.announceRoom(s.id, () => node.signPresence(s.id, { role: 'hub' })).catch(() => undefined);
     }
+    // Typing signals are relayed (checked, never stored) so that members who reach each other only
+    // through this hub still see who is typing.
+    if (!s.topics.has('typing')) {
+      s.topics.add('typing');
+      node.gossip.join(typingTopic(s.id));
+    }
     for (const ch of s.state.channels()) {
       const hex = toHex(ch.id);
       if (s.topics.has(hex) || channelDurability(s, ch.id) === 'strict') continue;
@@ -338,7 +403,9 @@ export class Hub implements HubCore {
     };
   }
 
-  async #verdict(topic: string, bytes: Uint8Array, from: string): Promise<'accept' | 'reject' | 'ignore'> {
+  async #verdict(topic: string, bytes: Uint8Array, from: string): Promise<GossipOutcome> {
+    const typing = parseTypingTopic(topic);
+    if (typing !== undefined) return this.#typingVerdict(typing, bytes, from);
     const ingest = this.#ingest;
     const t = parseTopic(topic);
     if (ingest === undefined || t === undefined || this.#stopping) return 'ignore';
@@ -352,14 +419,47 @@ export class Hub implements HubCore {
       this.#metrics.rejected('rate');
       return 'ignore';
     }
-    const p = ingest.frame(bytes, from);
+    if (this.#gossipInFlight >= this.#limits.maxGossipInFlight) {
+      this.#metrics.rejected('busy');
+      return 'ignore';
+    }
+    this.#gossipInFlight++;
+    let code: string | undefined;
+    // Forwarded once valid; the database write follows (group-committed), is awaited on shutdown, and
+    // counts as in flight until it lands, so a slow database still bounds what the hub takes on.
+    let behind: Promise<void> | undefined;
+    const storeBehind = (write: Promise<void>) => {
+      behind = write.catch((err: unknown) => this.#log.error({ room: toHex(t.room), err: String(err) }, 'storing a forwarded object failed'));
+      this.#track(behind);
+    };
+    const p = ingest.frame(bytes, from, { room: t.room, onReject: (c) => void (code = c), storeBehind }).finally(() => {
+      if (behind === undefined) this.#gossipInFlight--;
+      else void behind.finally(() => this.#gossipInFlight--);
+    });
     this.#track(p);
     const v = await p;
-    if (v === 'reject') {
-      this.#metrics.rejected('invalid');
-      this.#log.warn({ peer: from, reason: 'invalid' }, 'gossip object rejected');
+    if (v !== 'reject') return v;
+    this.#metrics.rejected('invalid');
+    this.#log.warn({ peer: from, reason: 'invalid', code: code ?? '' }, 'gossip object rejected');
+    // The protocol error code weighs the sender's penalty (a forged signature far more than a late cut-off).
+    return code === undefined ? 'reject' : { verdict: 'reject', code };
+  }
+
+  /** A typing signal (PROTOCOL 5.7) from a member of a served room: relayed when its checks pass, never stored. */
+  #typingVerdict(room: Uint8Array, bytes: Uint8Array, from: string): GossipOutcome {
+    const s = this.#sessions.get(toHex(room));
+    if (s === undefined || !s.ready || this.#stopping) return 'ignore';
+    if (this.#buckets !== undefined && !this.#buckets.take(from, 1)) {
+      this.#metrics.rejected('rate');
+      return 'ignore';
     }
-    return v;
+    try {
+      return readTyping(bytes, room, s, undefined, (this.#o.now ?? Date.now)(), nodeCrypto) === undefined ? 'ignore' : 'accept';
+    } catch (e) {
+      if (!isProtocolError(e)) return 'ignore';
+      this.#metrics.rejected('invalid');
+      return { verdict: 'reject', code: e.code };
+    }
   }
 
   #gate(): Gate {
@@ -373,26 +473,19 @@ export class Hub implements HubCore {
         }
         return undefined;
       },
-      afterPut: async (room, bytesOffered) => {
-        const store = this.#store;
-        if (store === undefined) return;
-        // The room's size is read once, then estimated from what was offered (an upper bound);
-        // only when the estimate passes the quota is it read again and the room evicted.
+      afterPut: (room, bytesOffered) => {
+        // One room's checks take turns: a check that read the room's size must not overwrite the
+        // estimate a concurrent put raised meanwhile (the estimate would fall below the truth and the
+        // room would stay over its quota).
         const hex = toHex(room);
-        let estimate = this.#roomBytes.get(hex);
-        if (estimate === undefined) estimate = (await store.usage(room)).bytes;
-        else estimate += bytesOffered;
-        this.#roomBytes.set(hex, estimate);
-        if (estimate <= this.#limits.roomQuotaBytes) return;
-        const u = await store.usage(room);
-        this.#roomBytes.set(hex, u.bytes);
-        if (u.bytes <= this.#limits.roomQuotaBytes) return;
-        const evicted = await store.evict(room, this.#limits.roomQuotaBytes);
-        this.#roomBytes.delete(hex);
-        if (evicted.length > 0) {
-          this.#metrics.rejected('quota', evicted.length);
-          this.#log.warn({ room: toHex(room), evicted: evicted.length }, 'room over quota: evicted oldest envelopes');
-        }
+        const prev = this.#quotaChecks.get(hex) ?? Promise.resolve();
+        const next = prev.then(() => this.#holdQuota(room, hex, bytesOffered));
+        const settled = next.catch(() => undefined);
+        this.#quotaChecks.set(hex, settled);
+        void settled.then(() => {
+          if (this.#quotaChecks.get(hex) === settled) this.#quotaChecks.delete(hex);
+        });
+        return next;
       },
       onRefused: (reason, o) => {
         this.#metrics.rejected(reason);
@@ -403,16 +496,74 @@ export class Hub implements HubCore {
         if (added === 0) return;
         const byType = new Map<string, number>();
         for (const o of objects) byType.set(o.type, (byType.get(o.type) ?? 0) + 1);
-        // `added` counts new rows; a batch here is one object (ingest stores one at a time).
+        // `added` counts new rows of this put (group commit credits a shared transaction in call order).
         for (const [type, n] of byType) this.#metrics.stored(type, Math.min(n, added));
       },
     };
   }
 
+  /** Keeps one room within its byte quota after a put (`bytesOffered`: frame bytes put for it). */
+  async #holdQuota(room: Uint8Array, hex: string, bytesOffered: number): Promise<void> {
+    const store = this.#store;
+    if (store === undefined) return;
+    // The room's size is read once, then estimated from what was offered (an upper bound);
+    // only when the estimate passes the quota is it read again and the room evicted.
+    let estimate = this.#roomBytes.get(hex);
+    if (estimate === undefined) estimate = (await store.usage(room)).bytes;
+    else estimate += bytesOffered;
+    this.#roomBytes.set(hex, estimate);
+    if (estimate <= this.#limits.roomQuotaBytes) return;
+    const u = await store.usage(room);
+    this.#roomBytes.set(hex, u.bytes);
+    if (u.bytes <= this.#limits.roomQuotaBytes) return;
+    const evicted = await store.evict(room, this.#limits.roomQuotaBytes);
+    this.#roomBytes.delete(hex);
+    if (evicted.length > 0) {
+      this.#metrics.rejected('quota', evicted.length);
+      this.#log.warn({ room: toHex(room), evicted: evicted.length }, 'room over quota: evicted oldest envelopes');
+    }
+  }
+
   #events(): Emitter<ClientEvents> {
     const e = new Emitter<ClientEvents>();
+    // The author's delete of a message that shares a file drops the file here (PROTOCOL 12.3).
+    e.on('message', (m) => {
+      const store = this.#store;
+      if (m.op === 'delete' && store !== undefined) this.#track(dropDeletedFile(this.#filesDeps(store), m.room, m.id));
+    });
     e.on('reject', (r) => this.#log.warn({ room: r.room === undefined ? '' : toHex(r.room), type: r.type, id: r.id ?? '', code: r.code }, 'object rejected'));
     return e;
+  }
+
+  /** Lists the served rooms that pin this hub by its peer id and opted into the directory. */
+  #startListings(node: ParleyNode, seed: Uint8Array): void {
+    const dir = this.#o.directory ?? {};
+    if (dir === false || this.#store === undefined) return;
+    const key = accountKeys(seed, nodeCrypto);
+    if (peerIdOfEd25519(key.publicKey) !== node.peerId) {
+      this.#log.error({ peerId: node.peerId }, 'directory listings off: the libp2p key is not the one derived from the seed');
+      return;
+    }
+    this.#listings = new ListingPublisher({
+      node,
+      author: { account: key.publicKey, signer: key },
+      crypto: nodeCrypto,
+      now: this.#o.now ?? Date.now,
+      rooms: () => [...this.#sessions.values()].filter((s) => s.ready).map((s) => ({ id: s.id, state: s.state })),
+      eligible: (state) => state.policy().hubs.includes(node.peerId),
+      difficulty: dir.difficulty,
+      ttlMs: dir.ttlMs,
+    });
+    this.#listings.start(dir.intervalMs);
+  }
+
+  /** Publishes the listings that are due now (tests; the publisher also runs on its own interval). */
+  async publishListings(): Promise<number> {
+    return (await this.#listings?.tick())?.length ?? 0;
+  }
+
+  #filesDeps(store: PostgresStore): HubFilesDeps {
+    return { store, files: store.files, session: (hex) => this.#sessions.get(hex), penalties: () => this.#node?.penalties };
   }
 
   async #assertDurable(store: PostgresStore): Promise<void> {

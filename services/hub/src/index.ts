@@ -12,4 +12,4 @@ export { loadIdentitySeed, main, runHub } from './main.ts';
 export { type PromMetrics, promMetrics } from './metrics.ts';
 export * from './ports.ts';
 export { memoryServedRooms, type PinReason, type ServedRoomsTable, sqlServedRooms } from './served-rooms.ts';
-export { fetchTurnCredentials, mintTurnCredential, serveTurnCredentials, TURN_PROTOCOL, type TurnCredential } from './turn.ts';
+export { mintTurnCredential, serveTurnCredentials } from './turn.ts';

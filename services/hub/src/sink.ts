@@ -94,7 +94,7 @@ export const hubSink = (d: SinkDeps) => ({
         continue;
       }
       const id = nodeCrypto.sha256(f);
-      const v = await d.ingest.frame(f, peer);
+      const v = await d.ingest.frame(f, peer, { room });
       const why = d.refusals.get(toHex(id));
       d.refusals.delete(toHex(id));
       if (why !== undefined) refused.push({ id, reason: asRefusal(why) });

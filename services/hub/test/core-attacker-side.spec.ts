@@ -4,7 +4,9 @@
  * files (PGlite's directory; Postgres's files of that database and its WAL) and its logs hold none
  * of them, while the same scan does find what the hub legitimately holds (room ids, frame bytes).
  * Forgery: the operator rewrites a stored message in the database; a joiner that syncs from the
- * hub rejects it (signature) and gets the genuine one from another member.
+ * hub rejects it (signature) and gets the genuine one from another member. Omission (THREATS 25):
+ * the operator deletes the newest authority entry; a joiner meeting only the hub does not accept
+ * the truncated log (nor join on it), and joins with the whole log once a member is online.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -163,6 +165,47 @@ for (const make of BACKENDS) {
       );
       const held = await carol.store.get(victim.id, room);
       assert.deepEqual(held?.bytes, victim.bytes, 'carol holds the genuine frame, not the forged one');
+    });
+
+    it('omission: a hub that withholds the newest authority entry cannot make a joiner accept the truncated log (THREATS 25)', {
+      timeout: 180_000,
+    }, async () => {
+      const hub = await testHub(await backend.storage('omit'));
+      hubs.push(hub);
+      const addr = hub.node.multiaddrs()[0] as string;
+      const alice = await testClient('alice-o', { bootstrap: [addr] });
+      clients.push(alice);
+      const room = await alice.createRoom({ name: 'Omission room', channels: ['general'], policy: { hubs: [hub.node.peerId] } });
+      const plans = await alice.createChannel(room, 'plans');
+      const full = (await alice.store.authority(room)).length;
+      await eventually('the hub holds the whole log', async () => (await hub.store?.authority(room))?.length === full, 30_000);
+      const invite = alice.createInvite(room);
+      const aliceStore = alice.store;
+      const aliceId = alice.identity;
+      await alice.close();
+      // The operator deletes the newest entry (the channel's creation) from the hub's database.
+      const withheld = [...(await aliceStore.authority(room))].sort((a, b) => (b.lamport ?? 0) - (a.lamport ?? 0))[0];
+      assert.ok(withheld !== undefined);
+      await hub.store?.db.execute(sql`delete from objects where id = ${Buffer.from(withheld.id)}`);
+      assert.equal((await hub.store?.authority(room))?.length, full - 1, 'the hub now serves the log without it');
+
+      const carol = await testClient('carol-o', { bootstrap: [addr] });
+      clients.push(carol);
+      await assert.rejects(carol.join(invite, { timeoutMs: 8_000 }), /without 1 entry the invite names/);
+      assert.deepEqual(carol.rooms().map(toHex), [], 'the failed join leaves no half-joined room');
+      assert.ok((await carol.store.authority(room)).every((o) => toHex(o.id) !== toHex(withheld.id)));
+
+      // A member comes online: carol joins, with the whole log.
+      const alice2 = await testClient('alice-o', { bootstrap: [addr], identity: aliceId, store: aliceStore });
+      clients.push(alice2);
+      await alice2.openRoom(room);
+      await alice2.node.dial(carol.node.multiaddrs()[0] as string);
+      await carol.join(invite, { timeoutMs: 60_000 });
+      assert.ok(
+        carol.channels(room).some((c) => toHex(c.id) === toHex(plans)),
+        'carol has the channel the hub withheld',
+      );
+      await eventually('carol can send in it', () => carol.canSend(room, plans), 30_000);
     });
   });
 }

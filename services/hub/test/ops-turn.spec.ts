@@ -3,15 +3,20 @@
  * node:crypto's other API), and against a real coturn in shared-secret mode: a minted credential
  * allocates a relay, a tampered or expired one does not. coturn must be installed (.ci/run installs
  * the Debian package); the test fails, never skips, without it. Then the libp2p protocol: a peer
- * gets a credential bound to its own peer id, and the per-peer rate limit refuses the 11th ask.
+ * gets a credential bound to its own peer id, and the per-peer rate limit refuses the 11th ask;
+ * a client holds its hub's credential in its WebRTC configuration, refreshes it before expiry, and
+ * asks for relay-only candidates in relay-only mode.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { createParleyNode } from '@parley/net';
-import { fetchTurnCredentials, mintTurnCredential, serveTurnCredentials } from '../src/index.ts';
+import { createIdentity, ParleyClient } from '@parley/client';
+import { createParleyNode, fetchTurnCredentials } from '@parley/net';
+import { nodeCrypto } from '@parley/protocol/crypto-node';
+import { MemoryStore } from '@parley/store';
+import { mintTurnCredential, serveTurnCredentials } from '../src/index.ts';
 
 const which = (bin: string): string => {
   try {
@@ -113,5 +118,47 @@ describe('TURN credentials (coturn shared-secret scheme)', () => {
     assert.equal(c.credential, mintTurnCredential(SECRET, peer.peerId, 300, (Number(c.username.split(':')[0]) - 300) * 1000).credential);
     for (let i = 1; i < 10; i++) await fetchTurnCredentials(peer, hub.peerId);
     await assert.rejects(fetchTurnCredentials(peer, hub.peerId), /rate/);
+  });
+  it("a client's WebRTC configuration carries its hub's TURN credential, refreshed before expiry, and relay-only mode", { timeout: 60_000 }, async () => {
+    const hub = await createParleyNode({ listen: ['/ip4/127.0.0.1/tcp/0/ws'], testMode: true, dhtMode: 'client' });
+    await hub.start();
+    stops.push(() => void hub.stop());
+    const urls = ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'];
+    // A 5 s lifetime: the client asks again at 80% of it.
+    await serveTurnCredentials(hub, { secret: SECRET, ttlS: 5, urls });
+    const client = await ParleyClient.create({
+      identity: createIdentity({ displayName: 'relay-only', crypto: nodeCrypto }),
+      store: new MemoryStore(),
+      crypto: nodeCrypto,
+      relayOnly: true,
+      node: { listen: ['/ip4/127.0.0.1/tcp/0/ws'], testMode: true, dhtMode: 'client', bootstrap: [hub.multiaddrs()[0] as string] },
+    });
+    stops.push(() => void client.close());
+    const turnOf = () => client.rtcConfiguration().iceServers?.find((s) => s.username !== undefined);
+    const deadline = Date.now() + 15_000;
+    while (turnOf() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const first = turnOf();
+    assert.ok(first !== undefined, 'the client holds a TURN credential from its hub');
+    assert.equal(client.rtcConfiguration().iceTransportPolicy, 'relay');
+    assert.deepEqual(first.urls, urls);
+    const username = first.username as string;
+    assert.match(username, new RegExp(`^[0-9]+:${client.node.peerId}$`), 'bound to its own peer id');
+    assert.equal(first.credential, mintTurnCredential(SECRET, client.node.peerId, 5, (Number(username.split(':')[0]) - 5) * 1000).credential);
+    assert.deepEqual(client.turnHubs(), [hub.peerId]);
+    // Refreshed before it expires: a later expiry, and never a moment without a credential.
+    let refreshed: RTCIceServer | undefined;
+    while (Date.now() < deadline + 10_000) {
+      const now = turnOf();
+      assert.ok(now !== undefined, 'a credential is held throughout');
+      if (now.username !== username) {
+        refreshed = now;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(refreshed !== undefined, 'refreshed');
+    assert.ok(Number((refreshed.username as string).split(':')[0]) > Number(username.split(':')[0]));
+    client.setRelayOnly(false);
+    assert.equal(client.rtcConfiguration().iceTransportPolicy, 'all');
   });
 });

@@ -12,7 +12,9 @@
  * - on the sync protocol sends garbage, a huge length prefix and a stream that never sends, and then
  *   serves the honest peers' catch-up FRAMES answers holding an oversized frame or over the message limit.
  * The honest peers must keep exactly the valid messages, score the attacker down with the right
- * reasons, stay alive, and still serve and talk afterwards.
+ * reasons, stay alive, and still serve and talk afterwards. Finally the attacker floods malformed sync
+ * requests until each honest peer blocks it: it is disconnected, its redial is refused, and the
+ * honest peers still talk to each other.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -31,21 +33,34 @@ interface PenaltyRow {
   detail: string;
 }
 type Score = { score: number; penalties: Record<string, number> };
+interface BlockedPeer {
+  peer: string;
+  score: number;
+  causes: Record<string, number>;
+  refused: number;
+}
 /** gossipsub's maxInboundDataLength in @parley/net: one frame plus protobuf framing. */
 const GOSSIP_MAX_RPC = LIMITS.maxFrameBytes + 4096;
+/**
+ * The honest peers' block threshold. The default (100) would block the attacker a few attacks in,
+ * before the later ones are seen; this one lets every attack above be refused one by one (they add
+ * up to a few hundred points, counting the oversized sync answers of every background catch-up)
+ * and is crossed by the final flood (20 points per malformed sync request).
+ */
+const THRESHOLD = 2_000;
 
 const peers: Peer[] = [];
 after(async () => {
   for (const p of peers) await p.call('close', {}, 5_000).catch(() => p.proc.kill());
 });
 
-test('a malicious member: forged, oversized, replayed, unauthorized and garbage input is refused', { timeout: 80_000 }, async () => {
+test('a malicious member: forged, oversized, replayed, unauthorized and garbage input is refused; the attacker is blocked', { timeout: 110_000 }, async () => {
   const p1 = new Peer('honest1');
   const p2 = new Peer('honest2');
   const bad = new Peer('attacker');
   peers.push(p1, p2, bad);
-  const s1 = await p1.call<Started>('start', { name: 'one' });
-  const s2 = await p2.call<Started>('start', { name: 'two' });
+  const s1 = await p1.call<Started>('start', { name: 'one', penalties: { threshold: THRESHOLD } });
+  const s2 = await p2.call<Started>('start', { name: 'two', penalties: { threshold: THRESHOLD } });
   const sb = await bad.call<Started>('start', { name: 'mallory' });
 
   const { room, channel } = await p1.call<{ room: string; channel: string }>('createRoom', { name: 'Guarded' });
@@ -245,5 +260,50 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     const h = await ids(p);
     assert.deepEqual([...h].sort(), [...valid, after1, after2].sort(), `${p.name}: exactly the valid messages after the attack`);
   }
+  // Nothing so far crossed the threshold: every attack above was refused on its own.
+  for (const p of [p1, p2]) assert.deepEqual(await p.call<BlockedPeer[]>('blocks'), [], `${p.name} blocked no one yet`);
+
+  // The attacker keeps going: malformed sync requests until each honest peer blocks it.
+  for (const [p, s] of [
+    [p1, s1],
+    [p2, s2],
+  ] as const) {
+    const sent = await bad.call<number>('attackSyncFlood', { peer: s.peerId, max: THRESHOLD / 20 + 50 }, 90_000);
+    const b = await eventually(
+      `${p.name} blocks the attacker`,
+      async () => (await p.call<BlockedPeer[]>('blocks')).find((x) => x.peer === sb.peerId) ?? false,
+      10_000,
+    );
+    console.log(`${p.name} blocked the attacker after ${sent} malformed sync requests: score ${b.score}, ${JSON.stringify(b.causes)}`);
+    assert.ok(b.score >= THRESHOLD && (b.causes['sync-malformed'] ?? 0) > 0, JSON.stringify(b));
+    assert.deepEqual(
+      (await p.call<BlockedPeer[]>('blocks')).map((x) => x.peer),
+      [sb.peerId],
+      `${p.name} blocked the attacker and no one else`,
+    );
+  }
+  // Disconnected, and its redials are refused (the honest gater counts each refusal).
+  for (const [p, s] of [
+    [p1, s1],
+    [p2, s2],
+  ] as const) {
+    await eventually(`${p.name} and the attacker are disconnected`, async () => !(await p.call<string[]>('peers')).includes(sb.peerId), 10_000);
+    const refusedBefore = (await p.call<BlockedPeer[]>('blockedNow'))[0]?.refused ?? 0;
+    await bad.call('dial', { addr: s.addrs[0] }, 15_000).catch(() => false);
+    await eventually(
+      `${p.name} refused the attacker's redial`,
+      async () => ((await p.call<BlockedPeer[]>('blockedNow'))[0]?.refused ?? 0) > refusedBefore,
+      10_000,
+    );
+    await eventually(
+      `the attacker is not connected to ${p.name}`,
+      async () => !(await bad.call<string[]>('peers')).includes(s.peerId) && !(await p.call<string[]>('peers')).includes(sb.peerId),
+      10_000,
+    );
+  }
+  // The honest peers still talk to each other.
+  const after3 = await p1.call<string>('send', { room, channel, text: 'after-3' });
+  await eventually('a message after the block reaches honest2', async () => (await ids(p2)).includes(after3), 15_000);
+  for (const p of [p1, p2]) assert.ok((await p.call<string[]>('peers')).includes(p === p1 ? s2.peerId : s1.peerId), `${p.name} still connected to the other`);
   for (const p of [p1, p2, bad]) assert.equal(p.proc.exitCode, null, `${p.name} is alive at the end`);
 });

@@ -212,7 +212,10 @@ test('a 4/8 partition at the transport heals to identical state within 5 s', { t
   assert.deepEqual(dials, Array(minority.length * majority.length).fill(true), 'the healing dials succeed');
   const total = before + sent.length;
   let digest = '';
-  // Poll what is cheap (RoomState digests, have-vectors); once they agree, confirm on the folded histories.
+  let healMs = 0;
+  // Poll what is cheap (RoomState digests, have-vectors): the heal time is when they first agree on all twelve. Then confirm
+  // on the folded histories, which is slow to compute for 1,000+ messages on twelve peers (seconds on a loaded machine) and
+  // so is not counted; if they differ, polling goes on and the heal time moves to the next agreement.
   await eventually(
     'identical state on all twelve after healing',
     async () => {
@@ -228,6 +231,7 @@ test('a 4/8 partition at the transport heals to identical state within 5 s', { t
         new Set(vs.map((v) => v.digest)).size === 1 &&
         vs[0]?.total === total;
       if (!same) throw new Error(`not yet one state after ${Date.now() - t0} ms (want ${total} messages): ${seen()}`);
+      healMs = Date.now() - t0;
       const hs = await Promise.all(peers.map((p) => p.call<{ count: number; digest: string }>('historyDigest', { room, channel, limit: HISTORY_LIMIT })));
       if (new Set(hs.map((h) => h.digest)).size !== 1 || hs[0]?.count !== total) {
         throw new Error(`histories differ after ${Date.now() - t0} ms: ${hs.map((h) => `${h.count}/${h.digest.slice(0, 6)}`).join(' ')}`);
@@ -238,8 +242,11 @@ test('a 4/8 partition at the transport heals to identical state within 5 s', { t
     HEAL_LIMIT_MS + 15_000,
     100,
   );
-  const healMs = Date.now() - t0;
-  console.log(`# twelve-peers: partition healed to one state (${total} messages, digest ${digest.slice(0, 12)}) in ${healMs} ms`);
+  console.log(
+    `# twelve-peers: partition healed to one state (${total} messages, digest ${digest.slice(0, 12)}) in ${healMs} ms (histories confirmed at ${Date.now() - t0} ms)`,
+  );
+  // Honest traffic (joins, 1,000-message catch-up, a partition and its heal) never blocks a peer.
+  for (const p of peers) assert.deepEqual(await p.call<unknown[]>('blocks'), [], `p${p.index} blocked no peer`);
   assert.ok(healMs <= HEAL_LIMIT_MS, `healed in ${healMs} ms (limit ${HEAL_LIMIT_MS} ms)`);
   const healedHistory = await history(peers[0] as Peer);
   assert.equal(healedHistory.length, total);

@@ -8,9 +8,14 @@ import { type ByteStream, byteStream } from '@libp2p/utils';
 import { DecodeError, encodeVarint, LimitError } from '@parley/protocol';
 
 export interface MessageStream {
-  /** The next message body; throws DecodeError on a truncated stream, LimitError on an oversized length. */
+  /** The next message body; throws TruncatedMessageError (a DecodeError) on a truncated stream, LimitError on an oversized length. */
   read(max: number, signal: AbortSignal): Promise<Uint8Array>;
   write(body: Uint8Array, signal: AbortSignal): Promise<void>;
+  /**
+   * One message whose body is `parts` joined, written without joining them: the length prefix goes
+   * with the first (small) part, every later part is handed to the stream as it is.
+   */
+  writeParts(parts: readonly Uint8Array[], signal: AbortSignal): Promise<void>;
 }
 
 const readLength = async (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> => {
@@ -30,8 +35,26 @@ const readLength = async (bytes: ByteStream<Stream>, max: number, signal: AbortS
   throw new DecodeError('sync.length', 'varint too long');
 };
 
-/** The end of the stream before a whole message arrived is a DecodeError; anything else passes through. */
-const truncated = (e: unknown): unknown => ((e as Error)?.name === 'UnexpectedEOFError' ? new DecodeError('sync', 'stream ended inside a message') : e);
+/**
+ * The stream ended before a whole message arrived. A DecodeError, but one an honest peer causes by
+ * crashing or closing its tab mid-message, so it is penalised apart ('sync-truncated', light).
+ */
+export class TruncatedMessageError extends DecodeError {
+  constructor() {
+    super('sync', 'stream ended inside a message');
+  }
+}
+
+const truncated = (e: unknown): unknown => ((e as Error)?.name === 'UnexpectedEOFError' ? new TruncatedMessageError() : e);
+
+/** varint(length) followed by `head` (the whole body, or the first part of one). */
+const prefixed = (length: number, head: Uint8Array): Uint8Array => {
+  const len = encodeVarint(length);
+  const out = new Uint8Array(len.length + head.length);
+  out.set(len);
+  out.set(head, len.length);
+  return out;
+};
 
 /**
  * Wraps `stream`. `maxBuffered` bounds what the peer can make us buffer ahead of our reads; the
@@ -49,11 +72,14 @@ export const messageStream = (stream: Stream, maxBuffered: number): MessageStrea
       }
     },
     async write(body, signal) {
-      const len = encodeVarint(body.length);
-      const out = new Uint8Array(len.length + body.length);
-      out.set(len);
-      out.set(body, len.length);
-      await bytes.write(out, { signal });
+      await bytes.write(prefixed(body.length, body), { signal });
+    },
+    async writeParts(parts, signal) {
+      let n = 0;
+      for (const p of parts) n += p.length;
+      const [first = new Uint8Array(0), ...rest] = parts;
+      await bytes.write(prefixed(n, first), { signal });
+      for (const p of rest) await bytes.write(p, { signal });
     },
   };
 };

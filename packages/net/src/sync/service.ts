@@ -14,7 +14,7 @@ import type { AbortOptions, Connection, PeerId, Startable, Stream, StreamHandler
 import { type HaveVector, isProtocolError, LimitError } from '@parley/protocol';
 import { SyncProtocolError, SyncRemoteError, SyncTimeoutError } from '../errors.ts';
 import type { PenaltyBox } from '../penalties.ts';
-import { type MessageStream, messageStream } from './message-stream.ts';
+import { type MessageStream, messageStream, TruncatedMessageError } from './message-stream.ts';
 import {
   batchFrames,
   DEFAULT_SYNC_LIMITS,
@@ -36,7 +36,12 @@ export interface SyncComponents {
     handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>;
     unhandle(protocol: string, options?: AbortOptions): Promise<void>;
   };
-  connectionManager: { openStream(peer: PeerId, protocol: string, options?: AbortOptions): Promise<Stream> };
+  connectionManager: {
+    openStream(peer: PeerId, protocol: string, options?: AbortOptions & { runOnLimitedConnection?: boolean }): Promise<Stream>;
+    getConnections(
+      peer?: PeerId,
+    ): { status: string; limits?: unknown; newStream(protocol: string, options?: AbortOptions & { runOnLimitedConnection?: boolean }): Promise<Stream> }[];
+  };
 }
 
 export interface SyncInit {
@@ -126,7 +131,12 @@ export class SyncService implements Startable {
     if (this.source !== undefined || this.sink !== undefined) {
       // Twice the per-peer slots: a peer over its slots gets an ERROR busy instead of a muxer reset.
       const streams = this.limits.maxConcurrentPerPeer * 2;
-      await this.components.registrar.handle(this.protocol, (s, c) => this.serve(s, c), { maxInboundStreams: streams, maxOutboundStreams: streams });
+      await this.components.registrar.handle(this.protocol, (s, c) => this.serve(s, c), {
+        maxInboundStreams: streams,
+        maxOutboundStreams: streams,
+        // Over a hub's relay too: the fallback ladder's last rung (PROTOCOL 10, "Fallback ladder").
+        runOnLimitedConnection: true,
+      });
     }
     this.started = true;
   }
@@ -143,7 +153,13 @@ export class SyncService implements Startable {
   // ---- server ----
 
   private penalise(peer: string, e: unknown): void {
-    const reason = isAbort(e) ? 'sync-timeout' : e instanceof LimitError ? 'sync-oversize' : 'sync-malformed';
+    const reason = isAbort(e)
+      ? 'sync-timeout'
+      : e instanceof LimitError
+        ? 'sync-oversize'
+        : e instanceof TruncatedMessageError
+          ? 'sync-truncated'
+          : 'sync-malformed';
     this.penalties?.record(peer, reason, (e as Error)?.message ?? String(e));
   }
 
@@ -247,6 +263,18 @@ export class SyncService implements Startable {
   // ---- client ----
 
   /**
+   * A stream on an open connection to `peer`, unlimited first, else a relayed (limited) one: the
+   * fallback ladder's last rung (libp2p's openStream would dial again rather than use it); a new
+   * connection only when there is none.
+   */
+  async #open(peer: PeerId, signal: AbortSignal): Promise<Stream> {
+    const open = this.components.connectionManager.getConnections(peer).filter((c) => c.status === 'open');
+    const conn = open.find((c) => c.limits == null) ?? open[0];
+    if (conn !== undefined) return conn.newStream(this.protocol, { signal, runOnLimitedConnection: true });
+    return this.components.connectionManager.openStream(peer, this.protocol, { signal, runOnLimitedConnection: true });
+  }
+
+  /**
    * Sends one request and collects the answer: the frames of FRAMES messages up to END, or the
    * HAVE vector. Throws SyncRemoteError for an ERROR answer, SyncTimeoutError past
    * responseTimeoutMs, SyncProtocolError (cause: the protocol's typed error) for a malformed or
@@ -259,7 +287,7 @@ export class SyncService implements Startable {
     await this.asked.take(key, signal);
     let stream: Stream | undefined;
     try {
-      stream = await this.components.connectionManager.openStream(peer, this.protocol, { signal });
+      stream = await this.#open(peer, signal);
       const io = messageStream(stream, this.limits.maxMessageBytes + 16);
       await io.write(encodeRequest(request), signal);
       await stream.close({ signal });

@@ -43,14 +43,17 @@ const need = (): ParleyNode => {
 };
 
 const api = {
-  /** Starts a node bootstrapped to `relay`; resolves with its peer id once it holds a relayed WebRTC address. */
-  async start(relay: string): Promise<{ peerId: string; authorityRoom: string; authority: string[] }> {
+  /**
+   * Starts a node bootstrapped to `relay` (with `rtc`, every WebRTC connection gets that
+   * configuration, e.g. TURN only); resolves with its peer id and a room it serves.
+   */
+  async start(relay: string, rtc?: RTCConfiguration): Promise<{ peerId: string; authorityRoom: string; authority: string[] }> {
     const genesis = signedFrame('browser authority');
     const source = new OneRoomSource(genesis.room, [genesis.bytes]);
     node = await createParleyNode({
       bootstrap: [relay],
       testMode: true,
-      iceServers: [],
+      ...(rtc === undefined ? { iceServers: [] } : { rtcConfiguration: () => rtc }),
       verify: { gossip: () => 'accept' },
       sync: { source },
     });

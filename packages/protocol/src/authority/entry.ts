@@ -29,6 +29,7 @@ import type { BodyCodec } from '../codec/signed.ts';
 import { InvalidFieldError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { MAX_ROLE_RANK } from './capabilities.ts';
+import { type DiscoverySettings, readDiscoverySettings, writeDiscoverySettings } from './discovery-settings.ts';
 import type { ChannelAcl, Durability, JoinMode, RoomPolicy } from './view.ts';
 
 export const ENTRY_KINDS = [
@@ -54,6 +55,7 @@ export const ENTRY_KINDS = [
   'pin',
   'revoke_invite',
   'rotate',
+  'set_discovery',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -87,7 +89,8 @@ export type EntryAction =
   | { kind: 'delete_message'; channel: Uint8Array; message: Uint8Array; author: Uint8Array }
   | { kind: 'pin'; channel: Uint8Array; message: Uint8Array; pinned: boolean }
   | { kind: 'revoke_invite'; token: Uint8Array; issuer: Uint8Array }
-  | { kind: 'rotate'; channel: Uint8Array };
+  | { kind: 'rotate'; channel: Uint8Array }
+  | { kind: 'set_discovery'; settings: DiscoverySettings | undefined };
 
 export interface AuthorityEntry {
   readonly signer: Uint8Array;
@@ -200,6 +203,7 @@ const FIELDS: Record<EntryKind, readonly string[]> = {
   pin: ['ch', 'm', 'pn'],
   revoke_invite: ['ti', 'iu'],
   rotate: ['ch'],
+  set_discovery: ['ds'],
 };
 
 const CERT_MAX = 512;
@@ -268,6 +272,8 @@ const readAction = (kind: EntryKind, m: CborMap, f: string): EntryAction => {
       return { kind, channel: channel(), message: reqBytes(m, 'm', f, 32), pinned: reqBool(m, 'pn', f) };
     case 'revoke_invite':
       return { kind, token: reqBytes(m, 'ti', f, 16), issuer: reqBytes(m, 'iu', f, 32) };
+    case 'set_discovery':
+      return { kind, settings: has(m, 'ds') ? readDiscoverySettings(m.ds as CborValue, `${f}.ds`) : undefined };
   }
 };
 
@@ -314,6 +320,8 @@ const writeAction = (a: EntryAction): Record<string, CborValue | undefined> => {
       return { ch: a.channel, m: a.message, pn: a.pinned };
     case 'revoke_invite':
       return { ti: a.token, iu: a.issuer };
+    case 'set_discovery':
+      return { ds: a.settings === undefined ? undefined : writeDiscoverySettings(a.settings) };
   }
 };
 

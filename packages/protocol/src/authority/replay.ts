@@ -18,6 +18,7 @@ import type { Signed } from '../codec/signed.ts';
 import type { CryptoPort } from '../crypto/port.ts';
 import { CutoffError, InvalidFieldError, ProtocolError, UnauthorizedError, UnknownReferenceError } from '../errors.ts';
 import { STATIC_ROLES } from './capabilities.ts';
+import type { DiscoverySettings } from './discovery-settings.ts';
 import type { AuthorityEntry } from './entry.ts';
 import { roomIdOf } from './room-id.ts';
 import { type CutoffRecord, type OrderedEntry, type Rejection, RoomState, type RoomStateData } from './room-state.ts';
@@ -30,6 +31,7 @@ import {
   applyRevokeInvite,
   applyRotate,
   applySetChannelAcl,
+  applySetDiscovery,
   applySetPolicy,
 } from './rules-channels.ts';
 import { applyAddDevice, applyGenesis, applyJoin, applyLeave, applyRevokeDevice } from './rules-membership.ts';
@@ -217,6 +219,7 @@ const freshData = (order: OrderedEntry[], known: readonly Signed<AuthorityEntry>
   channels: new Map(),
   epochs: new Map(),
   policy: new Versioned<RoomPolicy>(DEFAULT_POLICY),
+  discovery: new Versioned<DiscoverySettings | undefined>(undefined),
   devices: new Map(),
   cutoffs: new Map(),
   deletions: new Map(),
@@ -338,6 +341,9 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
       break;
     case 'set_policy':
       applySetPolicy(ctx, o, a, before);
+      break;
+    case 'set_discovery':
+      applySetDiscovery(ctx, o, a, before);
       break;
     case 'create_channel':
       applyCreateChannel(ctx, o, a, before);

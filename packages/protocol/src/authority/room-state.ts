@@ -2,10 +2,11 @@
  * RoomState: the result of replaying an authority log, queryable at any position of the total order
  * (see view.ts). Built by replay.ts; everything here is read-only lookups over versioned registers.
  */
-import { compare, hexOf, toHex } from '../bytes.ts';
+import { compare, fromHex, hexOf, toHex } from '../bytes.ts';
 import type { Signed } from '../codec/signed.ts';
 import type { ProtocolError } from '../errors.ts';
 import { CAP, OWNER_RANK, ROLE_MEMBER, type RoleDef } from './capabilities.ts';
+import type { DiscoverySettings } from './discovery-settings.ts';
 import type { AuthorityEntry } from './entry.ts';
 import type { Versioned } from './versioned.ts';
 import type { AuthorityView, ChannelInfo, CutoffHit, DeviceInfo, MemberInfo, ModeratorDeletion, RoomPolicy, StreamId } from './view.ts';
@@ -65,6 +66,7 @@ export interface RoomStateData {
   channels: Map<string, Versioned<ChannelInfo | undefined>>;
   epochs: Map<string, { entryId: Uint8Array; position: number }[]>;
   policy: Versioned<RoomPolicy>;
+  discovery: Versioned<DiscoverySettings | undefined>;
   devices: Map<string, DeviceRecord>;
   /** device hex -> cut-off records that cover it. */
   cutoffs: Map<string, CutoffRecord[]>;
@@ -253,6 +255,26 @@ export class RoomState implements AuthorityView {
     return this.d.epochs.get(hexOf(channel))?.[epoch];
   }
 
+  causalEpoch(channel: Uint8Array, heads: readonly Uint8Array[]): number {
+    const list = this.d.epochs.get(toHex(channel));
+    if (list === undefined || list.length === 0) return 0;
+    const triggers = new Set(list.map((t) => hexOf(t.entryId)));
+    // Walk back from the heads over previous-entry links (only on the rare path where the counts differ).
+    const seen = new Set<string>();
+    const stack = heads.map(hexOf);
+    let count = 0;
+    while (stack.length > 0) {
+      const h = stack.pop() as string;
+      if (seen.has(h)) continue;
+      seen.add(h);
+      if (triggers.has(h)) count++;
+      const at = this.positionOf(fromHex(h));
+      const e = at === undefined ? undefined : this.d.order[at]?.entry;
+      if (e !== undefined) for (const p of e.body.prev) stack.push(hexOf(p));
+    }
+    return Math.max(0, count - 1);
+  }
+
   readersAt(channel: Uint8Array, pos: number): DeviceInfo[] {
     const out: DeviceInfo[] = [];
     for (const r of this.d.devices.values()) {
@@ -265,6 +287,9 @@ export class RoomState implements AuthorityView {
 
   policy(): RoomPolicy {
     return this.d.policy.latest;
+  }
+  discovery(): DiscoverySettings | undefined {
+    return this.d.discovery.latest;
   }
   roles(): RoleDef[] {
     return [...this.d.roles.values()].map((v) => v.latest).filter((r): r is RoleDef => r !== undefined);

@@ -1,5 +1,5 @@
 /**
- * Rules for room settings and channels: SET_POLICY, CREATE/EDIT/DELETE_CHANNEL, SET_CHANNEL_ACL,
+ * Rules for room settings and channels: SET_POLICY, SET_DISCOVERY, CREATE/EDIT/DELETE_CHANNEL, SET_CHANNEL_ACL,
  * DELETE_MESSAGE, PIN, REVOKE_INVITE, ROTATE.
  */
 import { equals, hexOf } from '../bytes.ts';
@@ -28,6 +28,12 @@ const existing = (ctx: ScanContext, channel: Uint8Array, before: number, rule: s
 export const applySetPolicy = (ctx: ScanContext, o: OrderedEntry, a: Of<'set_policy'>, before: number): void => {
   need(ctx, o, CAP.MANAGE_ROOM, before, 'set_policy');
   ctx.data.policy.set(o.position, a.policy);
+};
+
+/** SET_DISCOVERY: MANAGE_ROOM, like the policy; the latest valid entry is the room's directory entry. */
+export const applySetDiscovery = (ctx: ScanContext, o: OrderedEntry, a: Of<'set_discovery'>, before: number): void => {
+  need(ctx, o, CAP.MANAGE_ROOM, before, 'set_discovery');
+  ctx.data.discovery.set(o.position, a.settings);
 };
 
 export const applyCreateChannel = (ctx: ScanContext, o: OrderedEntry, a: Of<'create_channel'>, before: number): void => {

@@ -5,6 +5,7 @@
  * entry ids, not positions, across replays.
  */
 import type { RoleDef } from './capabilities.ts';
+import type { DiscoverySettings } from './discovery-settings.ts';
 
 /** Stream of an object for sequence numbers and cut-offs: the authority log or one channel. */
 export type StreamId = Uint8Array; // empty = the authority stream; 16 bytes = a channel id
@@ -90,9 +91,17 @@ export interface AuthorityView {
   epochAt(channel: Uint8Array, pos: number): number;
   /** The entry that started `epoch` of `channel` (its CREATE_CHANNEL for epoch 0). */
   epochTrigger(channel: Uint8Array, epoch: number): { entryId: Uint8Array; position: number } | undefined;
+  /**
+   * The channel's epoch as an author who had seen exactly `heads` and their ancestors counts it: the
+   * channel's epoch triggers among them, minus one. It differs from `epochAt` (which counts by total
+   * order) only when a concurrent entry, not an ancestor, started an epoch (PROTOCOL 6.1).
+   */
+  causalEpoch(channel: Uint8Array, heads: readonly Uint8Array[]): number;
   /** Every non-revoked device of every account that may READ `channel` at `pos`, sorted by device key. */
   readersAt(channel: Uint8Array, pos: number): DeviceInfo[];
   policy(): RoomPolicy;
+  /** The room's directory settings (SET_DISCOVERY); undefined: not listed. */
+  discovery(): DiscoverySettings | undefined;
   roles(): RoleDef[];
   members(): MemberInfo[];
   banned(): Uint8Array[];

@@ -10,6 +10,7 @@ export const OBJECT_TYPES = {
   PRESENCE: 0x50,
   LISTING: 0x51,
   VOTE: 0x52,
+  VOICE_SIGNAL: 0x60,
 } as const;
 
 export type ObjectTypeName = keyof typeof OBJECT_TYPES;

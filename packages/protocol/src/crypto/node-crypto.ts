@@ -56,4 +56,26 @@ export const nodeCrypto: CryptoPort = {
     if (out.every((b) => b === 0)) throw new Error('x25519: low-order public key');
     return out;
   },
+  chacha20Poly1305Encrypt: (key, nonce, aad, plaintext) => {
+    const c = nc.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+    c.setAAD(aad, { plaintextLength: plaintext.length });
+    const out = new Uint8Array(plaintext.length + 16);
+    const body = c.update(plaintext);
+    out.set(body, 0);
+    const rest = c.final();
+    out.set(rest, body.length);
+    out.set(c.getAuthTag(), body.length + rest.length);
+    return out;
+  },
+  chacha20Poly1305Decrypt: (key, nonce, aad, sealed) => {
+    if (sealed.length < 16) throw new Error('chacha20-poly1305: shorter than its tag');
+    const d = nc.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+    d.setAuthTag(sealed.subarray(sealed.length - 16));
+    d.setAAD(aad, { plaintextLength: sealed.length - 16 });
+    const body = d.update(sealed.subarray(0, sealed.length - 16));
+    const rest = d.final();
+    return rest.length === 0 ? u8(body) : concatBuffers(body, rest);
+  },
 };
+
+const concatBuffers = (a: Buffer, b: Buffer): Uint8Array => u8(Buffer.concat([a, b]));

@@ -15,6 +15,13 @@ export interface CryptoPort {
   x25519PublicKey(secret: Uint8Array): Uint8Array;
   /** X25519 shared secret; throws on a low-order public key (all-zero result). */
   x25519Shared(secret: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  /**
+   * ChaCha20-Poly1305 (RFC 8439, 12-byte nonce): returns ciphertext || 16-byte tag. Optional: file
+   * chunks use it when present (OpenSSL is about 5x faster than pure JS) and noble otherwise.
+   */
+  chacha20Poly1305Encrypt?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** The inverse; throws (any error) when the tag does not verify. */
+  chacha20Poly1305Decrypt?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array;
 }
 
 /** A function returning `n` random bytes (crypto.getRandomValues in production, a seeded PRNG in tests). */

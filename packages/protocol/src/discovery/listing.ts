@@ -7,18 +7,19 @@
  * 0xRRGGBB, t: issued ms, x: expires ms (t < x <= t + 24 h), w: work nonce (8 bytes) }.
  *
  * What a DHT node can check is checked here: form, signature, clock, work. Whether `u` is a member of
- * room `r` (and `a` a device certified for `u`) needs the room's authority log: the indexer checks it
+ * room `r` (and `a` a device certified for `u`), or `a` = `u` is the libp2p key of one of the room's
+ * pinned hubs (isPinnedHubListing), needs the room's authority log: the indexer checks it
  * before serving a listing; a DHT node cannot, so a non-member can occupy a room's slot in a tag set
  * until the room re-publishes (it costs the attacker one proof of work per slot per refresh).
  */
-import { compare, toHex } from '../bytes.ts';
+import { compare, equals, toHex } from '../bytes.ts';
 import { type CborMap, decodeCanonical, encodeCbor } from '../codec/cbor.ts';
 import { asArray, asBytes, onlyKeys, reqArray, reqBytes, reqText, reqUint } from '../codec/fields.ts';
 import type { BodyCodec, Signed } from '../codec/signed.ts';
 import type { CryptoPort } from '../crypto/port.ts';
 import { InvalidFieldError, LimitError, ProtocolError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
-import { checkRecordClock, checkRecordLifetime } from './presence.ts';
+import { checkRecordClock, checkRecordLifetime, peerIdOfEd25519 } from './presence.ts';
 import { openWithWork, POW_NONCE_BYTES, type SolveOptions, signWithWork } from './proof-of-work.ts';
 import { tagKey, tagPublishPaths, validateTag } from './tag.ts';
 
@@ -106,6 +107,14 @@ export const createListing = (body: Omit<Listing, 'nonce'>, secret: Uint8Array, 
  */
 export const openListing = (bytes: Uint8Array, crypto: CryptoPort, now: number, difficulty: number): Signed<Listing> =>
   openWithWork(listingCodec, bytes, crypto, difficulty, (l) => checkRecordClock(l.issuedAt, l.expiresAt, now, 'LISTING'));
+
+/**
+ * Whether a listing comes from one of the room's pinned hubs (`hubs`: SET_POLICY `h`, libp2p peer ids):
+ * signed by the hub's own Ed25519 libp2p key, with that key as `u` too. The directory accepts it as
+ * it accepts a member's, so a room stays listed while only its hubs are online.
+ */
+export const isPinnedHubListing = (hubs: readonly string[], l: Listing): boolean =>
+  l.signer.length === 32 && equals(l.signer, l.account) && hubs.includes(peerIdOfEd25519(l.signer));
 
 /** Hex keys of every tag key the listing belongs under: its tags and their ancestors. */
 export const listingTagKeys = (l: Listing, crypto: CryptoPort): Set<string> => {

@@ -3,7 +3,8 @@
  *
  *   fragment = base64url, no padding, of canonical CBOR
  *              { v: 1, r: room id (32), b: [multiaddr text, ...], t?: INVITE_TOKEN frame,
- *                k?: private-room key material (1..1024 bytes), n?: room name hint }
+ *                k?: private-room key material (1..1024 bytes), n?: room name hint,
+ *                h?: the room's authority heads when the invite was made (1..16 ids, ascending) }
  *
  * Everything secret sits in the fragment, which browsers never send to a server. `parseInviteUrl`
  * checks all of it and throws InvalidInviteError naming the field (THREATS 27, 33).
@@ -14,11 +15,13 @@
  * The hub list is NOT signed: whoever edits it can only point the joiner at other availability nodes
  * (an eclipse or denial of service, THREATS 24), never grant or change authority, because nothing a
  * hub serves is believed without signatures that chain to the room id. The name hint is unsigned too
- * and is shown only until the GENESIS entry is fetched.
+ * and is shown only until the GENESIS entry is fetched. The heads are unsigned as well: they only
+ * tell the joiner which entries its copy of the log must reach before it trusts it (a peer that
+ * withholds entries is noticed, THREATS 25); a forged head can only make the join wait and fail.
  */
 import { equals } from '../bytes.ts';
 import { type CborMap, decodeCanonicalMap, encodeCbor } from '../codec/cbor.ts';
-import { compact, onlyKeys, optBytes, optText, reqBytes, reqUint } from '../codec/fields.ts';
+import { compact, has, onlyKeys, optBytes, optText, reqBytes, reqKeyList, reqUint } from '../codec/fields.ts';
 import type { Signed } from '../codec/signed.ts';
 import type { CryptoPort } from '../crypto/port.ts';
 import { reqAddrList } from '../discovery/presence.ts';
@@ -42,6 +45,8 @@ export interface InvitePayload {
   readonly key?: Uint8Array | undefined;
   /** Unsigned room name hint for the join screen. */
   readonly name?: string | undefined;
+  /** The room's authority heads when the invite was made: the joiner's log must reach them. */
+  readonly heads?: readonly Uint8Array[] | undefined;
 }
 
 /** A parsed, checked invite. */
@@ -54,6 +59,7 @@ export interface Invite {
   readonly token?: Signed<InviteToken> | undefined;
   readonly key?: Uint8Array | undefined;
   readonly name?: string | undefined;
+  readonly heads?: readonly Uint8Array[] | undefined;
 }
 
 // ---- base64url, strict: alphabet A-Z a-z 0-9 - _, no padding, unused bits zero ----
@@ -110,7 +116,7 @@ const checkUrlBase = (u: URL, field: string): void => {
 
 const readPayload = (m: CborMap): InvitePayload => {
   const f = 'invite';
-  onlyKeys(m, ['v', 'r', 'b', 't', 'k', 'n'], f);
+  onlyKeys(m, ['v', 'r', 'b', 't', 'k', 'n', 'h'], f);
   if (reqUint(m, 'v', f) !== INVITE_VERSION) throw new InvalidInviteError('invite.v', `unsupported invite version (expected ${INVITE_VERSION})`);
   const key = optBytes(m, 'k', f, undefined, LIMITS.maxInviteKeyBytes);
   if (key !== undefined && key.length === 0) throw new InvalidInviteError('invite.k', 'key material is empty');
@@ -120,7 +126,15 @@ const readPayload = (m: CborMap): InvitePayload => {
     token: optBytes(m, 't', f, undefined, MAX_TOKEN_FRAME),
     key,
     name: optText(m, 'n', f, LIMITS.maxNameBytes),
+    heads: readHeads(m, f),
   };
+};
+
+const readHeads = (m: CborMap, f: string): Uint8Array[] | undefined => {
+  if (!has(m, 'h')) return undefined;
+  const heads = reqKeyList(m, 'h', f, LIMITS.maxAuthHeads);
+  if (heads.length === 0) throw new InvalidInviteError('invite.h', 'omit the heads rather than send none');
+  return heads;
 };
 
 /**
@@ -140,7 +154,9 @@ const asInviteError = <T>(fn: () => T, token = false): T => {
 
 /** The fragment (without `#`) for `p`. Validates `p` exactly as the parser will (not the token signature). */
 export const encodeInviteFragment = (p: InvitePayload): string => {
-  const bytes = encodeCbor(compact({ v: INVITE_VERSION, r: p.room, b: [...p.addrs], t: p.token, k: p.key, n: p.name }));
+  const bytes = encodeCbor(
+    compact({ v: INVITE_VERSION, r: p.room, b: [...p.addrs], t: p.token, k: p.key, n: p.name, h: p.heads === undefined ? undefined : [...p.heads] }),
+  );
   asInviteError(() => readPayload(decodeCanonicalMap(bytes, 'invite')));
   return base64urlEncode(bytes);
 };
@@ -186,5 +202,5 @@ export const parseInviteUrl = (url: string, crypto: CryptoPort): Invite => {
     token = asInviteError(() => openInviteToken(frame, crypto), true);
     if (!equals(token.body.room, p.room)) throw new InvalidInviteError('invite.t.r', 'token is for another room');
   }
-  return { origin: u.origin, room: p.room, addrs: p.addrs, token, key: p.key, name: p.name };
+  return { origin: u.origin, room: p.room, addrs: p.addrs, token, key: p.key, name: p.name, heads: p.heads };
 };

@@ -172,13 +172,21 @@ export const openEpochBundle = (bundle: EpochBundle, device: Uint8Array, box: Ke
 export const validateEpochBundle = (bundle: Signed<EpochBundle>, view: AuthorityView): { position: number } => {
   const b = bundle.body;
   if (!equals(b.room, view.roomId)) throw new InvalidFieldError('bundle.r', 'not this room');
-  const trig = view.epochTrigger(b.channel, b.epoch);
+  let trig = view.epochTrigger(b.channel, b.epoch);
   if (trig === undefined) {
     throw new UnknownReferenceError('bundle.e', `epoch ${b.epoch} of this channel has not started (yet)`);
   }
   if (!equals(trig.entryId, b.trigger)) {
-    if (view.positionOf(b.trigger) === undefined) throw new UnknownReferenceError('bundle.t', 'trigger entry not known (yet)');
-    throw new InvalidFieldError('bundle.t', 'not the entry that started this epoch');
+    const at = view.positionOf(b.trigger);
+    if (at === undefined) throw new UnknownReferenceError('bundle.t', 'trigger entry not known (yet)');
+    // Published before a concurrent rotation renumbered the epochs: valid if `t` started an epoch
+    // and its own ancestors count `e` (PROTOCOL 6.1); its readers are then checked at `t`.
+    const own = view.epochAt(b.channel, at);
+    const started = view.epochTrigger(b.channel, own);
+    if (started === undefined || !equals(started.entryId, b.trigger) || view.causalEpoch(b.channel, [b.trigger]) !== b.epoch) {
+      throw new InvalidFieldError('bundle.t', 'not the entry that started this epoch');
+    }
+    trig = started;
   }
   const tp = trig.position;
   assertDeviceOf(view, b.publisher, b.account, 'bundle.a');

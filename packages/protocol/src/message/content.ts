@@ -1,16 +1,18 @@
 /**
  * Message content: the plaintext inside an envelope's ciphertext, a canonical CBOR map
  *
- *   { b?: text, rt?: reply-to message id (32), m?: mentioned account keys (strictly ascending), em?: emoji }
+ *   { b?: text, rt?: reply-to message id (32), m?: mentioned account keys (strictly ascending), em?: emoji,
+ *     fl?: a shared file's reference (file/file-ref.ts) }
  *
  * Which fields an envelope may carry depends on its op (cleartext field `o`), so the decoder takes
- * the op: new message = b (+ rt, m); edit = b (+ m); delete = {}; react / unreact = em.
+ * the op: new message = b and/or fl (+ rt, m); edit = b (+ m); delete = {}; react / unreact = em.
  */
 
 import { compare, equals } from '../bytes.ts';
 import { type CborMap, decodeCanonicalMap, encodeCbor } from '../codec/cbor.ts';
 import { compact, has, onlyKeys, optBytes, reqKeyList, reqText } from '../codec/fields.ts';
 import { InvalidFieldError, LimitError } from '../errors.ts';
+import { type FileRef, readFileRef, writeFileRef } from '../file/file-ref.ts';
 import { LIMITS } from '../limits.ts';
 
 export type EnvelopeOp = 'edit' | 'delete' | 'react' | 'unreact';
@@ -33,10 +35,12 @@ export interface Content {
   readonly mentions?: readonly Uint8Array[] | undefined;
   /** The reaction (react, unreact). */
   readonly emoji?: string | undefined;
+  /** A shared file (new message only); the text is then an optional caption. */
+  readonly file?: FileRef | undefined;
 }
 
 const ALLOWED: Record<EnvelopeOp | 'message', readonly string[]> = {
-  message: ['b', 'rt', 'm'],
+  message: ['b', 'rt', 'm', 'fl'],
   edit: ['b', 'm'],
   delete: [],
   react: ['em'],
@@ -59,11 +63,10 @@ const readContent = (m: CborMap, op: EnvelopeOp | undefined, f: string): Content
     // Absent, not empty, so that each content has one encoding.
     if (mentions.length === 0) throw new InvalidFieldError(`${f}.m`, 'omit instead of an empty list');
   }
-  return compactContent({
-    text: nonEmpty(reqText(m, 'b', f, CONTENT_LIMITS.maxBodyBytes, false), `${f}.b`),
-    replyTo: optBytes(m, 'rt', f, 32),
-    mentions,
-  });
+  const file = has(m, 'fl') ? readFileRef(m.fl as CborMap, `${f}.fl`) : undefined;
+  // A file's caption may be absent; a message without a file needs its text.
+  const text = file !== undefined && !has(m, 'b') ? undefined : nonEmpty(reqText(m, 'b', f, CONTENT_LIMITS.maxBodyBytes, false), `${f}.b`);
+  return compactContent({ text, replyTo: optBytes(m, 'rt', f, 32), mentions, file });
 };
 
 const compactContent = (c: Content): Content => {
@@ -72,6 +75,7 @@ const compactContent = (c: Content): Content => {
   if (c.replyTo !== undefined) out.replyTo = c.replyTo;
   if (c.mentions !== undefined) out.mentions = c.mentions;
   if (c.emoji !== undefined) out.emoji = c.emoji;
+  if (c.file !== undefined) out.file = c.file;
   return out;
 };
 
@@ -86,7 +90,8 @@ export const encodeContent = (content: Content, op: EnvelopeOp | undefined): Uin
   // Mentions are a set: sorted and de-duplicated here so callers need not care.
   const sorted = [...(content.mentions ?? [])].sort(compare).filter((k, i, a) => i === 0 || !equals(k, a[i - 1] as Uint8Array));
   const mentions = sorted.length === 0 ? undefined : sorted;
-  const bytes = encodeCbor(compact({ b: content.text, rt: content.replyTo, m: mentions, em: content.emoji }));
+  const fl = content.file === undefined ? undefined : writeFileRef(content.file);
+  const bytes = encodeCbor(compact({ b: content.text, rt: content.replyTo, m: mentions, em: content.emoji, fl }));
   decodeContent(bytes, op);
   return bytes;
 };

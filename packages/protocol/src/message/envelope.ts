@@ -5,7 +5,8 @@
  *     s: seq >= 1 (per (device, channel), contiguous from 1), l: lamport >= 1,
  *     h: authority heads seen (1..16 ids, strictly ascending), e: epoch, k: key id (8),
  *     n: nonce (24), x: ciphertext (<= LIMITS.maxCiphertextBytes),
- *     o?: 'edit' | 'delete' | 'react' | 'unreact', f?: target message id (32; present iff o is) }
+ *     o?: 'edit' | 'delete' | 'react' | 'unreact', f?: target message id (32; present iff o is),
+ *     m?: id of the file the message shares (32; new messages only; equals the content's fl.i) }
  *
  * x = XChaCha20-Poly1305(epoch key, n, aad).encrypt(content), with
  * aad = H("parley/v1/aad" || r || c || u64be(e) || a || u64be(s)), so a ciphertext lifted into
@@ -42,9 +43,11 @@ export interface Envelope {
   readonly op: EnvelopeOp | undefined;
   /** The message an op applies to; present iff `op` is. */
   readonly target: Uint8Array | undefined;
+  /** The file this message shares (PROTOCOL 11.3), in the clear so that hubs can tie chunks to it. */
+  readonly file?: Uint8Array | undefined;
 }
 
-const KEYS = ['a', 'u', 'r', 'c', 's', 'l', 'h', 'e', 'k', 'n', 'x', 'o', 'f'];
+const KEYS = ['a', 'u', 'r', 'c', 's', 'l', 'h', 'e', 'k', 'n', 'x', 'o', 'f', 'm'];
 
 const positive = (n: number, field: string): number => {
   if (n < 1) throw new InvalidFieldError(field, 'must be at least 1');
@@ -70,6 +73,7 @@ export const envelopeCodec: BodyCodec<Envelope> = {
       x: v.ciphertext,
       o: v.op,
       f: v.target,
+      m: v.file,
     }),
   read: (m: CborMap, f: string): Envelope => {
     onlyKeys(m, KEYS, f);
@@ -78,7 +82,9 @@ export const envelopeCodec: BodyCodec<Envelope> = {
     const op = has(m, 'o') ? reqEnum(m, 'o', f, ENVELOPE_OPS) : undefined;
     const target = optBytes(m, 'f', f, 32);
     if ((op === undefined) !== (target === undefined)) throw new InvalidFieldError(`${f}.f`, 'a target is required exactly when an op is present');
-    return {
+    const file = optBytes(m, 'm', f, 32);
+    if (file !== undefined && op !== undefined) throw new InvalidFieldError(`${f}.m`, 'only a new message shares a file');
+    const body: Envelope = {
       device: reqBytes(m, 'a', f, 32),
       account: reqBytes(m, 'u', f, 32),
       room: reqBytes(m, 'r', f, 32),
@@ -93,6 +99,7 @@ export const envelopeCodec: BodyCodec<Envelope> = {
       op,
       target,
     };
+    return file === undefined ? body : { ...body, file };
   },
   signer: (v) => v.device,
 };
@@ -145,6 +152,7 @@ export const createEnvelope = (draft: EnvelopeDraft, device: KeyPair, epochKey: 
     ciphertext,
     op,
     target: draft.target,
+    ...(draft.content.file === undefined ? {} : { file: draft.content.file.id }),
   };
   return sign(envelopeCodec, body, device.secret, crypto);
 };
@@ -165,5 +173,11 @@ export const decryptEnvelope = (env: Envelope, epochKey: Uint8Array, crypto: Cry
   } catch {
     throw new DecryptError('envelope.x');
   }
-  return decodeContent(plaintext, env.op);
+  const content = decodeContent(plaintext, env.op);
+  // The cleartext file id and the encrypted reference must agree, or hubs would keep the wrong chunks.
+  const fileId = content.file?.id;
+  if ((fileId === undefined) !== (env.file === undefined) || (fileId !== undefined && !equals(fileId, env.file as Uint8Array))) {
+    throw new InvalidFieldError('content.fl.i', 'must equal the envelope field m');
+  }
+  return content;
 };

@@ -17,6 +17,7 @@
 import type { AuthorityView, ModeratorDeletion } from '../authority/view.ts';
 import { compare, equals, toHex } from '../bytes.ts';
 import type { Signed } from '../codec/signed.ts';
+import type { FileRef } from '../file/file-ref.ts';
 import type { Content } from './content.ts';
 import type { Envelope } from './envelope.ts';
 
@@ -54,6 +55,8 @@ export interface HistoryMessage {
   readonly deleted: Tombstone | undefined;
   readonly reactions: Reaction[];
   readonly pinned: boolean;
+  /** The file the message shares (PROTOCOL 12.3), from the original message; undefined if none, deleted or not decrypted. */
+  readonly file: FileRef | undefined;
 }
 
 export interface Equivocation {
@@ -180,7 +183,8 @@ const render = (acc: Acc, moderator: ModeratorDeletion | undefined, pinned: bool
   let deleted: Tombstone | undefined;
   if (moderator !== undefined) deleted = { reason: moderator.reason, by: moderator.by, entryId: moderator.entryId };
   else if (acc.authorDelete !== undefined) deleted = { reason: 'author', by: b.account, entryId: acc.authorDelete.id };
-  if (deleted !== undefined) return { ...head, text: undefined, mentions: [], replyTo: undefined, edited: false, deleted, reactions: [], pinned };
+  if (deleted !== undefined)
+    return { ...head, text: undefined, mentions: [], replyTo: undefined, edited: false, deleted, reactions: [], pinned, file: undefined };
   const current = acc.edit?.content ?? acc.item.content;
   return {
     ...head,
@@ -191,6 +195,7 @@ const render = (acc: Acc, moderator: ModeratorDeletion | undefined, pinned: bool
     deleted: undefined,
     reactions: aggregateReactions(acc.reactions),
     pinned,
+    file: acc.item.content?.file,
   };
 };
 

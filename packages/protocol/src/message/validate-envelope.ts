@@ -9,7 +9,7 @@
  *   3. a == u, or a is a device certified for account u                ERR_UNAUTHORIZED
  *   4. channel c exists at p                                           ERR_FIELD
  *   5. u may SEND in c at p                                            ERR_UNAUTHORIZED
- *   6. e == epoch of c at p                                            ERR_FIELD
+ *   6. e == epoch of c at p, or the epoch the heads' ancestors count   ERR_FIELD
  *   7. s is not above any cut-off for (a, c) at p                      ERR_CUTOFF
  *   8. a revoked device: p is before its revocation                     ERR_UNAUTHORIZED
  */
@@ -62,7 +62,11 @@ export const validateEnvelope = (env: Signed<Envelope>, view: AuthorityView): Va
   if (view.channelAt(b.channel, p) === undefined) throw new InvalidFieldError('envelope.c', 'no such channel at the authority position');
   if (!view.can(b.account, CAP.SEND, b.channel, p)) throw new UnauthorizedError('envelope.send', 'author may not send in this channel');
   const epoch = view.epochAt(b.channel, p);
-  if (b.epoch !== epoch) throw new InvalidFieldError('envelope.e', `epoch ${b.epoch} is not the channel epoch ${epoch} at the authority position`);
+  // A concurrent rotation the author had not seen renumbers epochs after it: the author's own count
+  // over its heads' ancestors is the epoch it meant (PROTOCOL 6.1).
+  if (b.epoch !== epoch && (b.epoch > epoch || b.epoch !== view.causalEpoch(b.channel, b.heads))) {
+    throw new InvalidFieldError('envelope.e', `epoch ${b.epoch} is neither the channel epoch ${epoch} at the authority position nor the one its heads count`);
+  }
   const hit = view.cutoffViolation(b.device, b.channel, b.seq, p);
   if (hit !== undefined) throw new CutoffError('envelope.s', `seq ${b.seq} is above the ${hit.kind} cut-off ${hit.cutoff}`);
   // A revoked device's account keeps SEND, so "after the revocation" needs its own test: a

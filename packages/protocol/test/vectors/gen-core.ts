@@ -87,6 +87,9 @@ export const generate = (): Record<string, VectorFile> => {
     T0 + 99_000,
     crypto,
   );
+  const listed = { name: 'Vector room', description: 'Frozen vectors\nsecond line', language: 'en', tags: ['gaming', 'gaming/fps'], color: 0x3366ff };
+  const discovery = nextEntry(room.state, owner.author, { kind: 'set_discovery', settings: listed }, T0 + 98_000, crypto);
+  const unlisted = nextEntry(room.state, owner.author, { kind: 'set_discovery', settings: undefined }, T0 + 98_000, crypto);
   const frames = (xs: readonly Signed<unknown>[]): string[] => xs.map((x) => hex(x.bytes));
   const s = room.state;
   const head = (action: Parameters<typeof nextEntry>[2], who = bob) => nextEntry(s, who.author, action, T0 + 50_000, crypto);
@@ -160,6 +163,8 @@ export const generate = (): Record<string, VectorFile> => {
         },
         { name: 'ban-with-purge', hex: hex(ban.bytes), id: hex(ban.id), expect: { kind: 'ban', purge: true, reason: 'spam' } },
         { name: 'revoke-with-cutoffs', hex: hex(revoke.bytes), id: hex(revoke.id), expect: { kind: 'revoke' } },
+        { name: 'set-discovery', hex: hex(discovery.bytes), id: hex(discovery.id), expect: { kind: 'set_discovery' } },
+        { name: 'set-discovery-unlisted', hex: hex(unlisted.bytes), id: hex(unlisted.id), expect: { kind: 'set_discovery' } },
       ],
       [
         ...frameCases(ban, owner.device.sign.secret),
@@ -180,6 +185,30 @@ export const generate = (): Record<string, VectorFile> => {
           hex: hex(resign('AUTHORITY_ENTRY', cborEncode({ ...entryCodec.write(entryBody), tg: owner.key }), bob.device.sign.secret)),
           error: 'ERR_FIELD',
           note: 'a LEAVE carries no target: fields of other kinds are unknown fields',
+        },
+        {
+          name: 'discovery-tag-not-normal',
+          hex: hex(
+            resign(
+              'AUTHORITY_ENTRY',
+              cborEncode({ ...entryCodec.write(discovery.body), ds: { ...(entryCodec.write(discovery.body).ds as object), tg: ['Gaming'] } }),
+              owner.device.sign.secret,
+            ),
+          ),
+          error: 'ERR_FIELD',
+          note: 'directory tags are in normal form (section 8.3), like a LISTING’s',
+        },
+        {
+          name: 'discovery-unsorted-tags',
+          hex: hex(
+            resign(
+              'AUTHORITY_ENTRY',
+              cborEncode({ ...entryCodec.write(discovery.body), ds: { ...(entryCodec.write(discovery.body).ds as object), tg: ['gaming/fps', 'gaming'] } }),
+              owner.device.sign.secret,
+            ),
+          ),
+          error: 'ERR_FIELD',
+          note: 'directory tags are strictly ascending (one encoding per set)',
         },
         {
           name: 'prev-unsorted',
@@ -216,6 +245,12 @@ export const generate = (): Record<string, VectorFile> => {
           frames: frames([...afterRevoke, head({ kind: 'create_channel', channel: new Uint8Array(16).fill(5), name: 'x', channelKind: 'text', topic: '' })]),
           error: 'ERR_UNAUTHORIZED',
           note: 'creating a channel needs MANAGE_CHANNELS (THREATS 6)',
+        },
+        {
+          name: 'member-sets-discovery',
+          frames: frames([...afterRevoke, head({ kind: 'set_discovery', settings: listed })]),
+          error: 'ERR_UNAUTHORIZED',
+          note: 'listing a room in the directory needs MANAGE_ROOM, like its policy',
         },
         {
           name: 'mod-bans-owner',

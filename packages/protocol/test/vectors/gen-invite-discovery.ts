@@ -193,10 +193,16 @@ const nonCanonical = (type: ObjectTypeName, map: CborMap, secret: Uint8Array): U
   return buildFrame(type, payload, crypto.ed25519Sign(secret, signingInput(type, payload)));
 };
 
+/** Two authority entry ids, ascending, as an invite names the room's heads. */
+const HEADS = [seededRandom('vectors:head-a')(32), seededRandom('vectors:head-b')(32)].sort((a, b) => Buffer.compare(a, b));
+
 export const inviteUrls = () => {
   const t = tokens();
   return {
-    full: encodeInviteUrl({ room, addrs: ADDRS, token: t.device.bytes, key: seededRandom('vectors:room-key')(32), name: 'Rust learners' }, ORIGIN),
+    full: encodeInviteUrl(
+      { room, addrs: ADDRS, token: t.device.bytes, key: seededRandom('vectors:room-key')(32), name: 'Rust learners', heads: HEADS },
+      ORIGIN,
+    ),
     minimal: encodeInviteUrl({ room, addrs: [] }, ORIGIN),
     localhost: encodeInviteUrl({ room, addrs: ['/ip4/127.0.0.1/tcp/9090/ws'], token: t.account.bytes }, 'http://localhost:3000'),
   };
@@ -224,8 +230,9 @@ const inviteUrlFile = (): VectorFile => {
         token: toHex(t.device.id),
         key: toHex(seededRandom('vectors:room-key')(32)),
         name: 'Rust learners',
+        heads: HEADS.map(toHex),
       }),
-      url('minimal invite', u.minimal, { origin: ORIGIN, room: toHex(room), addrs: [], token: null, key: null, name: null }),
+      url('minimal invite', u.minimal, { origin: ORIGIN, room: toHex(room), addrs: [], token: null, key: null, name: null, heads: null }),
       url('http on localhost', u.localhost, {
         origin: 'http://localhost:3000',
         room: toHex(room),
@@ -233,6 +240,7 @@ const inviteUrlFile = (): VectorFile => {
         token: toHex(t.account.id),
         key: null,
         name: null,
+        heads: null,
       }),
     ],
     invalid: [
@@ -257,6 +265,10 @@ const inviteUrlFile = (): VectorFile => {
       no('17 addresses', raw({ ...base, b: Array.from({ length: 17 }, (_, i) => `/ip4/10.0.0.${i}/tcp/1`) }), 'invite.b: at most maxAddrs addresses'),
       no('key too long', raw({ ...base, k: new Uint8Array(1025) }), 'invite.k: at most 1024 bytes of key material'),
       no('name with a newline', raw({ ...base, n: 'a\nb' }), 'invite.n: single-line text'),
+      no('heads out of order', raw({ ...base, h: [...HEADS].reverse() }), 'invite.h: heads are strictly ascending (one encoding per set)'),
+      no('a head of 31 bytes', raw({ ...base, h: [new Uint8Array(31)] }), 'invite.h[0]: a head is a 32-byte entry id'),
+      no('no heads', raw({ ...base, h: [] }), 'invite.h: present means 1..16 heads'),
+      no('17 heads', raw({ ...base, h: Array.from({ length: 17 }, (_, i) => new Uint8Array(32).fill(i)) }), 'invite.h: at most maxAuthHeads (16) heads'),
     ],
   };
 };

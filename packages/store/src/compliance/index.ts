@@ -20,6 +20,7 @@ import { roomTests } from './room-tests.ts';
 import { syncTests } from './sync-tests.ts';
 
 export type { ComplianceOptions, StoreFactory } from './context.ts';
+export { type FileStoreFactory, fileStoreSuite } from './file-tests.ts';
 export { Fixtures, norm, prng } from './fixtures.ts';
 
 export const complianceSuite = (name: string, factory: StoreFactory, options?: ComplianceOptions): void => {

@@ -1,0 +1,133 @@
+'use client';
+import type { ChannelInfo } from '@parley/protocol';
+import { toHex } from '@parley/protocol';
+import { useState } from 'react';
+import type { KnownRoom } from '../../lib/parley/room-list.ts';
+import { ChannelForm } from './channel-form.tsx';
+import { ChannelRow } from './channel-row.tsx';
+import { HealthIndicator } from './health-indicator.tsx';
+import { InviteButton } from './invite-button.tsx';
+import { RoomMenu } from './room-menu.tsx';
+import { UserBadge } from './user-badge.tsx';
+
+export interface ChannelActions {
+  select(c: ChannelInfo): void;
+  create(name: string): Promise<void>;
+  rename(c: ChannelInfo, name: string): Promise<void>;
+  leave(): Promise<void>;
+  openSettings(): void;
+}
+
+/** The room's name and menu, the invite button, its text channels (create, rename), and this person with the connection health. */
+export const ChannelList = ({
+  room,
+  channels,
+  unread,
+  current,
+  canManage,
+  isCreator,
+  canInvite,
+  actions,
+}: {
+  room: KnownRoom;
+  channels: readonly ChannelInfo[];
+  /** Hex ids of channels with messages not seen yet. */
+  unread: ReadonlySet<string>;
+  current: ChannelInfo | undefined;
+  canManage: boolean;
+  isCreator: boolean;
+  /** Whether this person may invite (a banned or kicked person's invite would admit nobody). */
+  canInvite: boolean;
+  actions: ChannelActions;
+}) => {
+  const [creating, setCreating] = useState(false);
+  return (
+    <aside aria-label="Channels" className="flex w-60 shrink-0 flex-col bg-[#2b2d31]">
+      <header className="flex h-12 items-center justify-between gap-2 border-b border-black/30 px-4">
+        <h1 className="truncate font-semibold text-white">{room.name}</h1>
+        <RoomMenu roomHex={room.hex} roomName={room.name} isCreator={isCreator} onLeave={actions.leave} onSettings={actions.openSettings} />
+      </header>
+      {canInvite && (
+        <div className="px-2 pt-3">
+          <InviteButton roomHex={room.hex} roomName={room.name} />
+        </div>
+      )}
+      <div className="flex items-center justify-between px-4 pt-4 pb-1">
+        <h2 className="text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Text channels</h2>
+        {canManage && (
+          <button
+            type="button"
+            aria-label="Create channel"
+            title="Create channel"
+            aria-expanded={creating}
+            onClick={() => setCreating((c) => !c)}
+            className="rounded px-1 text-lg leading-none text-[#b5bac1] hover:text-white focus:outline-none focus:ring-2 focus:ring-white"
+          >
+            <span aria-hidden="true">+</span>
+          </button>
+        )}
+      </div>
+      <ul className="flex-1 space-y-0.5 overflow-y-auto px-2">
+        {creating && (
+          <li>
+            <ChannelForm
+              label="New channel name"
+              submitText="Create"
+              onSubmit={async (name) => {
+                await actions.create(name);
+                setCreating(false);
+              }}
+              onCancel={() => setCreating(false)}
+            />
+          </li>
+        )}
+        {channels.map((c) => {
+          const active = current !== undefined && toHex(c.id) === toHex(current.id);
+          return (
+            <ChannelRow
+              key={toHex(c.id)}
+              channel={c}
+              active={active}
+              unread={!active && unread.has(toHex(c.id))}
+              canManage={canManage}
+              onSelect={() => actions.select(c)}
+              onRename={(name) => actions.rename(c, name)}
+            />
+          );
+        })}
+      </ul>
+      <footer className="space-y-1 bg-[#232428] px-2 py-2">
+        <HealthIndicator />
+        <div className="flex items-center justify-between">
+          <UserBadge />
+          <button
+            type="button"
+            aria-label="Settings"
+            title="Settings"
+            onClick={actions.openSettings}
+            className="flex h-8 w-8 shrink-0 items-center justify-center rounded text-[#b5bac1] hover:bg-[#35373c] hover:text-white focus:outline-none focus:ring-2 focus:ring-white"
+          >
+            <GearIcon />
+          </button>
+        </div>
+      </footer>
+    </aside>
+  );
+};
+
+const GearIcon = () => (
+  <svg
+    aria-hidden="true"
+    viewBox="0 0 24 24"
+    width="18"
+    height="18"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="2"
+    strokeLinecap="round"
+    strokeLinejoin="round"
+  >
+    <circle cx="12" cy="12" r="3" />
+    <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
+  </svg>
+);

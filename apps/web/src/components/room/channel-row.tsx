@@ -1,0 +1,72 @@
+'use client';
+import type { ChannelInfo } from '@parley/protocol';
+import { useState } from 'react';
+import { ChannelForm } from './channel-form.tsx';
+import { PencilIcon } from './icons.tsx';
+
+/** One text channel in the list: bold with a pip when unread; a rename pencil for those who manage channels. */
+export const ChannelRow = ({
+  channel: c,
+  active,
+  unread,
+  canManage,
+  onSelect,
+  onRename,
+}: {
+  channel: ChannelInfo;
+  active: boolean;
+  unread: boolean;
+  canManage: boolean;
+  onSelect: () => void;
+  onRename: (name: string) => Promise<void>;
+}) => {
+  const [renaming, setRenaming] = useState(false);
+  if (renaming)
+    return (
+      <li>
+        <ChannelForm
+          label={`Rename #${c.name}`}
+          initial={c.name}
+          submitText="Save"
+          onSubmit={async (name) => {
+            await onRename(name);
+            setRenaming(false);
+          }}
+          onCancel={() => setRenaming(false)}
+        />
+      </li>
+    );
+  return (
+    <li className="group relative flex items-center">
+      {unread && <span aria-hidden="true" className="absolute top-1/2 -left-2 h-2 w-1 -translate-y-1/2 rounded-r bg-white" />}
+      <button
+        type="button"
+        aria-current={active ? 'page' : undefined}
+        data-unread={unread}
+        onClick={onSelect}
+        className={`min-w-0 flex-1 truncate rounded px-2 py-1.5 text-left focus:outline-none focus:ring-2 focus:ring-white ${
+          active ? 'bg-[#404249] text-white' : unread ? 'font-semibold text-white hover:bg-[#35373c]' : 'text-[#b5bac1] hover:bg-[#35373c] hover:text-[#dbdee1]'
+        } ${canManage ? 'pr-8' : ''}`}
+      >
+        <span aria-hidden="true" className="mr-1.5 text-[#949ba4]">
+          #
+        </span>
+        {c.name}
+        {unread && <span className="sr-only">, unread messages</span>}
+      </button>
+      {canManage && (
+        <button
+          type="button"
+          aria-label={`Rename #${c.name}`}
+          title="Rename channel"
+          onClick={() => setRenaming(true)}
+          className={`absolute right-1 flex h-6 w-6 items-center justify-center rounded text-[#b5bac1] hover:text-white focus:opacity-100 focus:outline-none focus:ring-2 focus:ring-white group-hover:opacity-100 ${
+            active ? 'opacity-100' : 'opacity-0'
+          }`}
+        >
+          <PencilIcon />
+        </button>
+      )}
+    </li>
+  );
+};

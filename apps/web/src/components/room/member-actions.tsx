@@ -1,0 +1,115 @@
+'use client';
+/**
+ * A member's actions in the member list, for someone who may take them (the log's capabilities and
+ * ranks decide; see moderation.ts): Kick (they may come back with an invite) and Ban (they may not;
+ * the channels move to keys they never receive), each behind a confirmation naming what happens.
+ * Someone who holds the capability but not the rank sees them greyed, with why (rank rules, visible).
+ */
+import { useState } from 'react';
+import type { MemberRights } from '../../lib/parley/moderation.ts';
+import { ConfirmDialog } from './confirm-dialog.tsx';
+
+export interface MemberActionCalls {
+  kick(): Promise<void>;
+  ban(o: { reason: string | undefined; purge: boolean }): Promise<void>;
+}
+
+export const MemberActions = ({ name, roomName, rights, calls }: { name: string; roomName: string; rights: MemberRights; calls: MemberActionCalls }) => {
+  const [open, setOpen] = useState(false);
+  const [asking, setAsking] = useState<'kick' | 'ban' | undefined>(undefined);
+  const [reason, setReason] = useState('');
+  const [purge, setPurge] = useState(false);
+  if (!rights.kick && !rights.ban && !rights.outranked) return null;
+  const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
+  const ask = (what: 'kick' | 'ban') => {
+    setOpen(false);
+    setReason('');
+    setPurge(false);
+    setAsking(what);
+  };
+  const menuId = `member-menu-${name.replace(/[^a-z0-9]/gi, '-')}`;
+  return (
+    <div className="relative ml-auto">
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setOpen(false);
+        }}
+        className="rounded px-1.5 text-[#b5bac1] opacity-70 hover:bg-[#404249] hover:text-white hover:opacity-100 focus:opacity-100 focus:outline-none focus:ring-2 focus:ring-white"
+      >
+        <span aria-hidden="true">⋯</span>
+        <span className="sr-only">Actions for {name}</span>
+      </button>
+      {open && (
+        // biome-ignore lint/a11y/noStaticElementInteractions: Escape closes the open actions from anywhere inside them
+        <div
+          id={menuId}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setOpen(false);
+          }}
+          className="absolute top-7 right-0 z-30 w-44 rounded-md bg-[#111214] p-1.5 shadow-xl"
+        >
+          {rights.outranked ? (
+            <>
+              <button type="button" disabled className={`${item} cursor-not-allowed text-[#949ba4]`}>
+                Kick {name}
+              </button>
+              <button type="button" disabled className={`${item} cursor-not-allowed text-[#949ba4]`}>
+                Ban {name}
+              </button>
+              <p className="px-2 py-1 text-xs text-[#b5bac1]">{name} ranks at or above you, so you cannot remove them.</p>
+            </>
+          ) : (
+            <>
+              {rights.kick && (
+                <button type="button" onClick={() => ask('kick')} className={`${item} text-[#f23f43] hover:bg-[#da373c] hover:text-white`}>
+                  Kick {name}
+                </button>
+              )}
+              {rights.ban && (
+                <button type="button" onClick={() => ask('ban')} className={`${item} text-[#f23f43] hover:bg-[#da373c] hover:text-white`}>
+                  Ban {name}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      )}
+      {asking === 'kick' && (
+        <ConfirmDialog
+          title={`Kick ${name}?`}
+          description={`${name} is removed from ${roomName} and loses the keys of new messages. They can come back with an invite.`}
+          confirmLabel="Kick"
+          onConfirm={() => calls.kick()}
+          onClose={() => setAsking(undefined)}
+        />
+      )}
+      {asking === 'ban' && (
+        <ConfirmDialog
+          title={`Ban ${name}?`}
+          description={`${name} is removed from ${roomName} for good: invites no longer let them in, and new messages are sealed with keys they never receive.`}
+          confirmLabel="Ban"
+          onConfirm={() => calls.ban({ reason: reason.trim() === '' ? undefined : reason.trim(), purge })}
+          onClose={() => setAsking(undefined)}
+        >
+          <label className="block">
+            <span className="mb-1 block text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Reason (optional, in the audit log)</span>
+            <input
+              value={reason}
+              maxLength={200}
+              onChange={(e) => setReason(e.target.value)}
+              className="w-full rounded bg-[#1e1f22] px-2 py-1.5 text-[#dbdee1] outline-none focus:ring-2 focus:ring-[#5865f2]"
+            />
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} className="h-4 w-4" />
+            <span>Also remove every message {name} sent</span>
+          </label>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+};

@@ -1,0 +1,80 @@
+'use client';
+import { CAP, fromHex, type MemberInfo, toHex } from '@parley/protocol';
+import { cssColor } from '../../lib/parley/colors.ts';
+import { rightsOver, roleBadges } from '../../lib/parley/moderation.ts';
+import { collidingNames, shownAs } from '../../lib/parley/names.ts';
+import { useParley } from '../../lib/parley/provider.tsx';
+import { Avatar } from './avatar.tsx';
+import { BannedList } from './banned-list.tsx';
+import { MemberActions } from './member-actions.tsx';
+
+/** Members with their role badges (the creator's "Owner" first), Kick / Ban for those who may, and (for them) who is banned. */
+export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; roomName: string; members: readonly MemberInfo[] }) => {
+  const { identity, client } = useParley();
+  const shown = members.filter((m) => !m.pending);
+  const room = fromHex(roomHex);
+  const as = shown.map((m) => shownAs(m.account, identity, (a) => client?.profile(room, a)));
+  const collide = collidingNames(as);
+  const state = client?.rooms().some((r) => toHex(r) === roomHex) === true ? client.state(room) : undefined;
+  const me = identity?.account.publicKey;
+  return (
+    <aside aria-label="Members" className="hidden w-60 shrink-0 overflow-y-auto bg-[#2b2d31] px-2 py-4 lg:block">
+      <h2 className="px-2 pb-2 text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Members — {shown.length}</h2>
+      <ul data-testid="members" className="space-y-1">
+        {shown.map((m, i) => {
+          const s = as[i] ?? shownAs(m.account, identity);
+          const name = `${s.name}${collide.has(s.name) ? ` (${s.handle})` : ''}`;
+          const badges = state === undefined ? [] : roleBadges(state, m.account, m.roles);
+          const rights = state === undefined || me === undefined ? { kick: false, ban: false, outranked: false } : rightsOver(state, me, m.account);
+          return (
+            <li key={toHex(m.account)} data-testid="member" className="flex items-center gap-2 rounded px-2 py-1 hover:bg-[#35373c]">
+              <Avatar name={s.name} color={s.color} size={32} />
+              <span className="min-w-0">
+                <span className="block truncate text-sm font-medium text-[#dbdee1]">
+                  {name}
+                  {s.me ? ' (you)' : ''}
+                </span>
+                {badges.length > 0 && (
+                  <span className="flex flex-wrap gap-1 pt-0.5">
+                    {badges.map((b) => (
+                      <span
+                        key={b.id}
+                        data-testid="role-badge"
+                        className="inline-flex items-center gap-1 rounded bg-[#1e1f22] px-1.5 text-[11px] font-medium text-[#dbdee1]"
+                      >
+                        <span
+                          aria-hidden="true"
+                          className="h-2 w-2 rounded-full"
+                          style={{ backgroundColor: b.color === undefined ? '#949ba4' : cssColor(b.color) }}
+                        />
+                        {b.name}
+                      </span>
+                    ))}
+                  </span>
+                )}
+              </span>
+              {client !== undefined && (
+                <MemberActions
+                  name={name}
+                  roomName={roomName}
+                  rights={rights}
+                  calls={{
+                    kick: async () => {
+                      await client.kick(room, m.account);
+                    },
+                    ban: async (o) => {
+                      await client.ban(room, m.account, o);
+                    },
+                  }}
+                />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {state !== undefined && me !== undefined && client !== undefined && state.can(me, CAP.BAN, undefined, state.length - 1) && (
+        <BannedList roomHex={roomHex} banned={state.banned()} unban={(a) => client.unban(room, a).then(() => undefined)} />
+      )}
+    </aside>
+  );
+};

@@ -1,0 +1,92 @@
+'use client';
+/**
+ * The toolbar over a message (shown on hover and whenever focus is inside the message): react, reply,
+ * and for one's own messages edit and delete. Delete asks first, inline (no browser dialog).
+ */
+import type { HistoryMessage } from '@parley/protocol';
+import { useState } from 'react';
+import { useChat } from './chat-context.tsx';
+import { PencilIcon, ReplyIcon, SmileIcon, TrashIcon } from './icons.tsx';
+
+export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'] as const;
+
+const iconButton =
+  'flex h-8 w-8 items-center justify-center rounded text-[#b5bac1] hover:bg-[#404249] hover:text-white focus:outline-none focus:ring-2 focus:ring-white';
+
+export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryMessage; mine: boolean; onEdit: () => void }) => {
+  const chat = useChat();
+  const [picking, setPicking] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  if (m.deleted !== undefined) return null;
+  if (confirming)
+    return (
+      <fieldset className="absolute -top-4 right-4 z-10 flex items-center gap-2 rounded-md bg-[#2b2d31] px-2 py-1 text-sm shadow-lg ring-1 ring-black/40">
+        <legend className="sr-only">Delete this message?</legend>
+        <span aria-hidden="true" className="text-[#dbdee1]">
+          Delete this message?
+        </span>
+        <button
+          type="button"
+          onClick={() => {
+            setConfirming(false);
+            void chat.remove(m);
+          }}
+          className="rounded bg-[#da373c] px-2 py-0.5 font-semibold text-white hover:bg-[#a12828] focus:outline-none focus:ring-2 focus:ring-white"
+        >
+          Delete
+        </button>
+        <button
+          type="button"
+          onClick={() => setConfirming(false)}
+          className="rounded px-2 py-0.5 text-[#dbdee1] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
+        >
+          Cancel
+        </button>
+      </fieldset>
+    );
+  return (
+    <div
+      role="toolbar"
+      aria-label="Message actions"
+      className={`absolute -top-4 right-4 z-10 flex items-center rounded-md bg-[#2b2d31] shadow-lg ring-1 ring-black/40 ${
+        picking ? 'opacity-100' : 'opacity-0 group-hover:opacity-100 group-focus-within:opacity-100'
+      }`}
+    >
+      {picking && (
+        <ul aria-label="Pick a reaction" className="flex border-r border-black/30 px-1">
+          {QUICK_EMOJI.map((e) => (
+            <li key={e}>
+              <button
+                type="button"
+                aria-label={`React with ${e}`}
+                onClick={() => {
+                  setPicking(false);
+                  void chat.react(m, e, true);
+                }}
+                className={`${iconButton} text-lg`}
+              >
+                {e}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" aria-label="Add reaction" aria-expanded={picking} title="Add reaction" onClick={() => setPicking((p) => !p)} className={iconButton}>
+        <SmileIcon />
+      </button>
+      <button type="button" aria-label="Reply" title="Reply" onClick={() => chat.reply(m)} className={iconButton}>
+        <ReplyIcon />
+      </button>
+      {mine && m.text !== undefined && (
+        <button type="button" aria-label="Edit" title="Edit" onClick={onEdit} className={iconButton}>
+          <PencilIcon />
+        </button>
+      )}
+      {mine && (
+        <button type="button" aria-label="Delete" title="Delete" onClick={() => setConfirming(true)} className={`${iconButton} hover:text-[#f23f43]`}>
+          <TrashIcon />
+        </button>
+      )}
+    </div>
+  );
+};

@@ -1,0 +1,34 @@
+/**
+ * The portal's Content-Security-Policy: scripts only from this origin, each page's inline scripts
+ * by a per-request nonce ('strict-dynamic' lets the chunks they load run), WebSocket connections
+ * only to the hubs the portal names, HTTP requests only to this origin and the directory indexer it
+ * names (PARLEY_INDEXER), no framing, no plugins. Style attributes stay allowed: avatar
+ * colours are inline styles.
+ */
+
+/** `ws://host:port` / `wss://host:port` of a hub multiaddr (`/ip4|ip6|dns4|dns6|dns/<host>/tcp/<port>/ws|wss/...`), else undefined. */
+export const wsOrigin = (addr: string): string | undefined => {
+  const m = /^\/(ip4|ip6|dns4|dns6|dns)\/([^/]+)\/tcp\/([0-9]{1,5})\/(wss|tls\/ws|ws)(\/|$)/.exec(addr);
+  if (m === null) return undefined;
+  const host = m[1] === 'ip6' ? `[${m[2]}]` : m[2];
+  const scheme = m[4] === 'ws' ? 'ws' : 'wss';
+  return `${scheme}://${host}:${m[3]}`;
+};
+
+export const contentSecurityPolicy = (nonce: string, hubs: readonly string[], dev = false, indexer?: string): string => {
+  const connect = [...new Set([...hubs.map(wsOrigin), indexer].filter((o): o is string => o !== undefined))];
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    // blob: for attachments decrypted in the tab (img only; no data: URLs, nothing from elsewhere).
+    "img-src 'self' blob:",
+    "font-src 'self'",
+    `connect-src 'self' ${connect.join(' ')}`.trim(),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+};

@@ -1,0 +1,8 @@
+/**
+ * What the provider runs that needs the client code (libp2p, noble, the IndexedDB stores), as one
+ * module it loads with a dynamic import: the first screen (the profile step) hydrates without it,
+ * and the import starts when the app mounts, so it is usually in by the time the profile is sent.
+ */
+export { fromHex, nobleCrypto, parseInviteUrl, toHex } from '@parley/protocol';
+export { createStoredIdentity, importStoredIdentity, loadStoredIdentity, saveStoredIdentity } from './identity-storage.ts';
+export { type PreparedClient, prepareClient, startClient } from './start-client.ts';

@@ -1,0 +1,98 @@
+/**
+ * The member list offers Kick and Ban exactly where the authority log would accept them: for every
+ * pair of people in a room with an owner, two moderators and two members, `rightsOver` says yes if
+ * and only if replaying the log with that person's KICK / BAN of the other leaves the entry valid
+ * (capability and rank, both checked by the protocol core); someone holding the capability without
+ * the rank sees the actions greyed. Role badges list the roles by rank,
+ * the creator's Owner first, and never the implicit Member role.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  type Author,
+  type AuthorityEntry,
+  accountKeys,
+  createGenesis,
+  cutoffRows,
+  type EntryAction,
+  nextEntry,
+  type RoomState,
+  replayAuthority,
+  type Signed,
+  toHex,
+  utf8,
+} from '@parley/protocol';
+import { nodeCrypto as crypto } from '@parley/protocol/crypto-node';
+import { rightsOver, roleBadges } from '../src/lib/parley/moderation.ts';
+
+const T0 = 1_750_000_000_000;
+const person = (name: string): Author => {
+  const k = accountKeys(crypto.sha256(utf8(`moderation-rights:${name}`)), crypto);
+  return { account: k.publicKey, signer: k };
+};
+
+const names = ['owner', 'mod1', 'mod2', 'ann', 'ben'] as const;
+const people = Object.fromEntries(names.map((n) => [n, person(n)])) as Record<(typeof names)[number], Author>;
+
+const build = (): { entries: Signed<AuthorityEntry>[]; state: RoomState } => {
+  const entries: Signed<AuthorityEntry>[] = [createGenesis({ author: people.owner, name: 'Rights', nonce: new Uint8Array(16).fill(7), time: T0 }, crypto)];
+  let state = replayAuthority(entries, crypto);
+  let time = T0;
+  const add = (who: Author, action: EntryAction) => {
+    entries.push(nextEntry(state, who, action, (time += 1000), crypto));
+    state = replayAuthority(entries, crypto);
+    assert.equal(state.rejected.length + state.pending.length, 0, `${action.kind} is valid`);
+  };
+  add(people.owner, { kind: 'set_policy', policy: { ...state.policy(), join: 'open' } });
+  for (const n of ['mod1', 'mod2', 'ann', 'ben'] as const) add(people[n], { kind: 'join' });
+  add(people.owner, { kind: 'grant', target: people.mod1.account, role: 'mod' });
+  add(people.owner, { kind: 'grant', target: people.mod2.account, role: 'mod' });
+  return { entries, state };
+};
+
+/** Whether the log accepts `who` kicking or banning `target` now. */
+const accepted = (entries: readonly Signed<AuthorityEntry>[], state: RoomState, who: Author, kind: 'kick' | 'ban', target: Author): boolean => {
+  const cutoffs = cutoffRows(state, target.account);
+  const action: EntryAction = kind === 'ban' ? { kind, target: target.account, cutoffs, purge: false } : { kind, target: target.account, cutoffs };
+  const e = nextEntry(state, who, action, T0 + 60_000, crypto);
+  const after = replayAuthority([...entries, e], crypto);
+  const p = after.positionOf(e.id);
+  return p !== undefined && after.isValid(p);
+};
+
+test('Kick and Ban are offered exactly where the authority log accepts them', () => {
+  const { entries, state } = build();
+  const offered: string[] = [];
+  for (const a of names)
+    for (const b of names) {
+      const r = rightsOver(state, people[a].account, people[b].account);
+      for (const kind of ['kick', 'ban'] as const) {
+        // Acting on oneself is never offered (a LEAVE is the way out); the log's answer is not asked.
+        if (a === b) {
+          assert.equal(r[kind], false, `${a} is offered no ${kind} of themself`);
+          continue;
+        }
+        assert.equal(r[kind], accepted(entries, state, people[a], kind, people[b]), `${a} ${kind} ${b}`);
+        if (r[kind]) offered.push(`${a} ${kind} ${b}`);
+      }
+    }
+  // Greyed, with why: a moderator over the owner and over the other moderator; a plain member sees no actions at all.
+  const greyed = names.flatMap((a) => names.filter((b) => rightsOver(state, people[a].account, people[b].account).outranked).map((b) => `${a} > ${b}`));
+  assert.deepEqual(greyed, ['mod1 > owner', 'mod1 > mod2', 'mod2 > owner', 'mod2 > mod1']);
+  // The expected shape: the owner over everyone, moderators over members only (not each other, not the owner).
+  assert.deepEqual(
+    offered.filter((o) => o.includes(' ban ')),
+    ['owner ban mod1', 'owner ban mod2', 'owner ban ann', 'owner ban ben', 'mod1 ban ann', 'mod1 ban ben', 'mod2 ban ann', 'mod2 ban ben'],
+  );
+});
+
+test('role badges: Owner first, then roles by rank; the implicit Member role is not shown', () => {
+  const { state } = build();
+  const badges = (n: (typeof names)[number]) => {
+    const m = state.members().find((x) => toHex(x.account) === toHex(people[n].account));
+    return roleBadges(state, people[n].account, m?.roles ?? []).map((b) => b.name);
+  };
+  assert.deepEqual(badges('owner'), ['Owner']);
+  assert.deepEqual(badges('mod1'), ['Moderator']);
+  assert.deepEqual(badges('ann'), []);
+});

@@ -1,0 +1,433 @@
+/**
+ * VoiceEngine: this device in one voice channel. It announces itself over the channel's signalling
+ * (VoiceLink), keeps the roster, and keeps the WebRTC connections the topology asks for: a full mesh
+ * up to `meshLimit` participants (the lower device key offers), above it one connection to the
+ * elected forwarder, or, on the forwarder, one to everyone, relaying each speaker's sealed frames to
+ * every other listener (ForwarderRelay) without opening them. Every frame is sealed by its sender
+ * and opened by its listeners with the channel's voice key of its epoch (frame-transform.ts).
+ */
+import type { VoiceLink } from '@parley/client';
+import {
+  DEFAULT_VOICE_MESH_LIMIT,
+  electForwarder,
+  type ForwarderCandidate,
+  toHex,
+  VOICE_FLAG_DEAFENED,
+  VOICE_FLAG_MUTED,
+  type VoiceSignal,
+  voiceTopology,
+} from '@parley/protocol';
+import { AudioGraph } from './audio-graph.ts';
+import { ForwarderRelay } from './forwarder-relay.ts';
+import { type FrameKeys, type FrameTap, openReceiver, relaySender, sealSender } from './frame-transform.ts';
+import { PeerLink } from './peer-link.ts';
+import { Roster } from './roster.ts';
+
+export interface VoiceEngineOptions {
+  readonly link: VoiceLink;
+  /** Participants carried as a full mesh; above, a forwarder relays. Default 8. */
+  readonly meshLimit?: number;
+  /** Upload capacity this device announces (kbit/s). Default 2000. */
+  readonly uploadKbps?: number;
+  /** Announcement period (ms). Default 1000. */
+  readonly announceMs?: number;
+  /** A participant not heard from for this long has left (ms). Default 10 announcement periods (a failed connection is noticed sooner). */
+  readonly timeoutMs?: number;
+  /** getUserMedia audio constraints (device selection, processing). Default: echo cancellation, noise suppression, auto gain. */
+  readonly audio?: MediaTrackConstraints;
+  /** A microphone track to use instead of asking getUserMedia. */
+  readonly microphone?: MediaStreamTrack;
+  /** Output device (setSinkId). */
+  readonly sinkId?: string;
+  /** RMS above which a participant counts as speaking. Default 0.01. */
+  readonly speakingThreshold?: number;
+}
+
+export type VoiceTopologyState = { readonly mode: 'mesh' } | { readonly mode: 'forward'; readonly forwarder: string | undefined };
+
+export interface VoiceEngineEvents {
+  participants: string[];
+  speaking: { device: string; speaking: boolean };
+  topology: VoiceTopologyState;
+}
+
+const DEFAULT_AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+export class VoiceEngine {
+  readonly link: VoiceLink;
+  readonly self: string;
+  readonly graph: AudioGraph;
+  readonly roster: Roster;
+  readonly relay = new ForwarderRelay();
+  readonly tap: FrameTap = { sealed: 0, opened: 0, dropped: 0 };
+  readonly #o: VoiceEngineOptions;
+  readonly #links = new Map<string, { peer: PeerLink; mode: 'mesh' | 'forward'; since: number }>();
+  readonly #relayed = new Map<string, Set<string>>();
+  readonly #listeners = new Map<keyof VoiceEngineEvents, Set<(e: never) => void>>();
+  readonly #speaking = new Set<string>();
+  readonly #keys: FrameKeys;
+  readonly #keyCache = new Map<number, Uint8Array>();
+  #mic: MediaStreamTrack;
+  #placeholder: MediaStreamTrack | undefined;
+  #muted = false;
+  #deafened = false;
+  #startedAt: number;
+  #last: ForwarderCandidate;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #off: () => void = () => {};
+  #topology: VoiceTopologyState = { mode: 'mesh' };
+  #left = false;
+
+  private constructor(o: VoiceEngineOptions, mic: MediaStreamTrack) {
+    this.#o = o;
+    this.link = o.link;
+    this.self = o.link.deviceHex;
+    this.#mic = mic;
+    this.graph = new AudioGraph(o.sinkId);
+    this.roster = new Roster(o.timeoutMs ?? 10 * (o.announceMs ?? 1000));
+    this.#startedAt = o.link.client.now();
+    this.#last = { device: o.link.device, uploadKbps: this.#upload, uptimeMs: 0, time: this.#startedAt };
+    this.#keys = {
+      epoch: () => this.link.epoch(),
+      key: (e) => {
+        let k = this.#keyCache.get(e);
+        if (k === undefined) {
+          k = this.link.key(e);
+          if (k !== undefined) this.#keyCache.set(e, k);
+        }
+        return k;
+      },
+    };
+  }
+
+  /** Asks for the microphone (unless given), announces this device and starts connecting. */
+  static async join(o: VoiceEngineOptions): Promise<VoiceEngine> {
+    const mic = o.microphone ?? (await navigator.mediaDevices.getUserMedia({ audio: o.audio ?? DEFAULT_AUDIO })).getAudioTracks()[0];
+    if (mic === undefined) throw new Error('no microphone track');
+    const e = new VoiceEngine(o, mic);
+    await e.#start();
+    return e;
+  }
+
+  get #upload(): number {
+    return this.#o.uploadKbps ?? 2000;
+  }
+
+  async #start(): Promise<void> {
+    await this.graph.resume();
+    this.graph.setLocal(this.#mic);
+    this.#off = this.link.onSignal((s) => this.#onSignal(s));
+    await this.#announce('join');
+    const every = this.#o.announceMs ?? 1000;
+    this.#timers.push(
+      setInterval(() => {
+        void this.#announce('announce');
+        if (this.roster.expire(this.link.client.now()).length > 0) this.#reconcile();
+      }, every),
+    );
+    this.#timers.push(setInterval(() => this.#pollSpeaking(), 100));
+    if (typeof addEventListener === 'function') addEventListener('pagehide', this.#onPageHide);
+  }
+
+  readonly #onPageHide = (): void => {
+    void this.leave();
+  };
+
+  on<K extends keyof VoiceEngineEvents>(name: K, fn: (e: VoiceEngineEvents[K]) => void): () => void {
+    let s = this.#listeners.get(name);
+    if (s === undefined) this.#listeners.set(name, (s = new Set()));
+    s.add(fn as (e: never) => void);
+    return () => s.delete(fn as (e: never) => void);
+  }
+
+  #emit<K extends keyof VoiceEngineEvents>(name: K, e: VoiceEngineEvents[K]): void {
+    for (const fn of this.#listeners.get(name) ?? []) (fn as (x: VoiceEngineEvents[K]) => void)(e);
+  }
+
+  #flags(): number {
+    return (this.#muted ? VOICE_FLAG_MUTED : 0) | (this.#deafened ? VOICE_FLAG_DEAFENED : 0);
+  }
+
+  async #announce(kind: 'join' | 'announce'): Promise<void> {
+    if (this.#left) return;
+    const time = this.link.client.now();
+    const uptimeMs = time - this.#startedAt;
+    this.#last = { device: this.link.device, uploadKbps: this.#upload, uptimeMs, time };
+    await this.link.send({ kind, uploadKbps: this.#upload, uptimeMs, flags: this.#flags() }, time);
+  }
+
+  #onSignal(s: VoiceSignal): void {
+    if (this.#left) return;
+    if (s.kind === 'join' || s.kind === 'announce' || s.kind === 'leave') {
+      const before = this.roster.get(toHex(s.device))?.sessionHex;
+      const changed = this.roster.apply(s, this.link.client.now());
+      const now = this.roster.get(toHex(s.device));
+      if (now !== undefined) this.graph.setGate(now.deviceHex, (now.flags & VOICE_FLAG_MUTED) === 0);
+      // A newcomer hears from everyone at once instead of waiting for the next round.
+      if (s.kind === 'join' && changed) void this.#announce('announce');
+      if (changed || (s.kind === 'leave' && before !== undefined)) this.#reconcile();
+      return;
+    }
+    if (s.kind !== 'offer' && s.kind !== 'answer' && s.kind !== 'ice') return;
+    if (toHex(s.target) !== this.self || toHex(s.targetSession) !== toHex(this.link.session)) return;
+    const deviceHex = toHex(s.device);
+    const p = this.roster.get(deviceHex);
+    if (p === undefined || p.sessionHex !== toHex(s.session)) return;
+    let entry = [...this.#links.values()].find((l) => l.peer.remoteHex === deviceHex && toHex(l.peer.remoteSession) === p.sessionHex);
+    if (entry === undefined && s.kind === 'offer') entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode);
+    void entry?.peer.handle(s);
+  }
+
+  /** The topology the roster asks for, and the links it needs (key -> remote). */
+  #desired(): { state: VoiceTopologyState; remotes: { hex: string; offerer: boolean }[] } {
+    const list = this.roster.list();
+    const mode = voiceTopology(list.length + 1, this.#o.meshLimit ?? DEFAULT_VOICE_MESH_LIMIT);
+    if (mode === 'mesh') return { state: { mode }, remotes: list.map((p) => ({ hex: p.deviceHex, offerer: this.self < p.deviceHex })) };
+    const f = electForwarder([...this.roster.candidates(), this.#last]);
+    const forwarder = f === undefined ? undefined : toHex(f);
+    const state: VoiceTopologyState = { mode, forwarder };
+    if (forwarder === this.self) return { state, remotes: list.map((p) => ({ hex: p.deviceHex, offerer: true })) };
+    return { state, remotes: forwarder === undefined ? [] : [{ hex: forwarder, offerer: false }] };
+  }
+
+  #reconcile(): void {
+    if (this.#left) return;
+    const { state, remotes } = this.#desired();
+    const prev = this.#topology;
+    this.#topology = state;
+    if (prev.mode !== state.mode || (state.mode === 'forward' && prev.mode === 'forward' && prev.forwarder !== state.forwarder)) this.#emit('topology', state);
+    const now = this.link.client.now();
+    const wanted = new Set<string>();
+    for (const r of remotes) {
+      const p = this.roster.get(r.hex);
+      if (p !== undefined) wanted.add(`${state.mode}:${r.hex}:${p.sessionHex}`);
+    }
+    for (const [key, l] of this.#links) {
+      if (wanted.has(key)) continue;
+      // The offering side decides about a link; an answering link goes when its peer left, or when its
+      // topology has been outdated for a moment (the offerer's view may be a beat ahead of ours or behind).
+      const p = this.roster.get(l.peer.remoteHex);
+      if (l.peer.offerer || p === undefined || p.sessionHex !== toHex(l.peer.remoteSession) || (l.mode !== state.mode && now - l.since > 3000))
+        this.#close(key);
+    }
+    for (const r of remotes) {
+      const p = this.roster.get(r.hex);
+      if (p === undefined || this.#links.has(`${state.mode}:${r.hex}:${p.sessionHex}`) || !r.offerer) continue;
+      const entry = this.#open(p.device, r.hex, p.session, true, state.mode);
+      void entry.peer.negotiate(() => this.#sourcesOf(entry.peer));
+    }
+    if (state.mode === 'forward' && state.forwarder === this.self) this.#growRelays();
+    this.#emit('participants', this.participants());
+  }
+
+  #open(remote: Uint8Array, hex: string, session: Uint8Array, offerer: boolean, mode: 'mesh' | 'forward') {
+    const key = `${mode}:${hex}:${toHex(session)}`;
+    let peer: PeerLink;
+    const isForwarder = mode === 'forward' && offerer;
+    peer = new PeerLink(this.link, remote, hex, session, offerer, {
+      beforeAnswer: (pc) => {
+        const t = pc.getTransceivers()[0];
+        if (t === undefined) return;
+        if (t.sender.track === null) {
+          void t.sender.replaceTrack(this.#mic);
+          sealSender(t.sender, this.link.device, this.#keys, this.tap);
+        }
+        t.direction = 'sendrecv';
+      },
+      onTrack: (tr, track) => {
+        const speaker = () => {
+          const hexOf = (tr.mid !== null ? peer.sources[tr.mid] : undefined) ?? hex;
+          return hexOf === hex ? remote : hexToBytes(hexOf);
+        };
+        const id = (tr.mid !== null ? peer.sources[tr.mid] : undefined) ?? hex;
+        const raw = isForwarder ? (sealed: Uint8Array) => this.relay.push(hex, sealed, this.#listenersOf()) : undefined;
+        openReceiver(tr.receiver, speaker, this.#keys, this.tap, raw);
+        this.graph.add(id, track);
+      },
+      onGone: () => {
+        this.#close(key);
+        this.#note(`connection to ${hex.slice(0, 8)} failed`);
+        // A listener whose forwarder failed elects the next at once; any other link is simply made again.
+        if (mode === 'forward' && !offerer) this.roster.drop(hex, this.link.client.now());
+        this.#reconcile();
+      },
+    });
+    // The offerer's first m-line carries both microphones; the answerer attaches its own in beforeAnswer.
+    if (offerer) sealSender(peer.pc.addTransceiver(this.#mic, { direction: 'sendrecv' }).sender, this.link.device, this.#keys, this.tap);
+    const entry = { peer, mode, since: this.link.client.now() };
+    this.#note(`open ${key.slice(0, 20)} as ${offerer ? 'offerer' : 'answerer'}`);
+    this.#links.set(key, entry);
+    if (isForwarder) {
+      this.#relayed.set(key, new Set());
+      for (const p of this.roster.list()) if (p.deviceHex !== hex) this.#addRelay(key, peer, p.deviceHex);
+    }
+    return entry;
+  }
+
+  #listenersOf(): string[] {
+    return [...this.#links.values()].filter((l) => l.mode === 'forward' && l.peer.offerer).map((l) => l.peer.remoteHex);
+  }
+
+  #sourcesOf(peer: PeerLink): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const t of peer.pc.getTransceivers()) {
+      const src = (t as unknown as { parleySource?: string }).parleySource;
+      if (src !== undefined && t.mid !== null) out[t.mid] = src;
+    }
+    return out;
+  }
+
+  #placeholderTrack(): MediaStreamTrack {
+    if (this.#placeholder === undefined) {
+      // Paces the relay senders' packetizers; its own sound is never sent (every frame is replaced or dropped).
+      const osc = this.graph.ctx.createOscillator();
+      const dest = this.graph.ctx.createMediaStreamDestination();
+      osc.connect(dest);
+      osc.start();
+      this.#placeholder = dest.stream.getAudioTracks()[0] as MediaStreamTrack;
+    }
+    return this.#placeholder.clone();
+  }
+
+  #addRelay(key: string, peer: PeerLink, speaker: string): boolean {
+    const have = this.#relayed.get(key);
+    if (have === undefined || have.has(speaker)) return false;
+    have.add(speaker);
+    const t = peer.pc.addTransceiver(this.#placeholderTrack(), { direction: 'sendonly' });
+    (t as unknown as { parleySource?: string }).parleySource = speaker;
+    relaySender(t.sender, () => this.relay.next(peer.remoteHex, speaker));
+    return true;
+  }
+
+  /** On the forwarder: every listener gets a relay track for every other speaker, renegotiating when one is added. */
+  #growRelays(): void {
+    for (const [key, l] of this.#links) {
+      if (l.mode !== 'forward' || !l.peer.offerer) continue;
+      let added = false;
+      for (const p of this.roster.list()) if (p.deviceHex !== l.peer.remoteHex && this.#addRelay(key, l.peer, p.deviceHex)) added = true;
+      if (added) void l.peer.negotiate(() => this.#sourcesOf(l.peer));
+    }
+  }
+
+  /** Recent connection events (diagnostics). */
+  readonly log: string[] = [];
+
+  #note(what: string): void {
+    this.log.push(`${this.link.client.now() - this.#startedAt} ms: ${what}`);
+    if (this.log.length > 200) this.log.shift();
+  }
+
+  #close(key: string): void {
+    const l = this.#links.get(key);
+    if (l === undefined) return;
+    this.#note(`close ${key.slice(0, 20)}`);
+    this.#links.delete(key);
+    this.#relayed.delete(key);
+    l.peer.close();
+    this.relay.forget(l.peer.remoteHex);
+    const still = new Set([...this.#links.values()].map((x) => x.peer.remoteHex));
+    for (const id of this.graph.ids()) if (!still.has(id) && !this.#heardThroughForwarder(id)) this.graph.remove(id);
+  }
+
+  #heardThroughForwarder(id: string): boolean {
+    return this.#topology.mode === 'forward' && this.roster.get(id) !== undefined;
+  }
+
+  #pollSpeaking(): void {
+    const threshold = this.#o.speakingThreshold ?? 0.01;
+    const levels: [string, number][] = [[this.self, this.#muted ? 0 : this.graph.localLevel()]];
+    for (const id of this.graph.ids()) levels.push([id, this.graph.level(id) ?? 0]);
+    for (const [device, level] of levels) {
+      const on = level > threshold;
+      if (on === this.#speaking.has(device)) continue;
+      if (on) this.#speaking.add(device);
+      else this.#speaking.delete(device);
+      this.#emit('speaking', { device, speaking: on });
+    }
+  }
+
+  // ---- the public face ----
+
+  topology(): VoiceTopologyState {
+    return this.#topology;
+  }
+
+  /** Device keys (hex) of the others in the call. */
+  participants(): string[] {
+    return this.roster.list().map((p) => p.deviceHex);
+  }
+
+  /** Remote devices this device holds a connection with now. */
+  connections(): { device: string; state: RTCPeerConnectionState; offerer: boolean; mode: 'mesh' | 'forward' }[] {
+    return [...this.#links.values()].map((l) => ({ device: l.peer.remoteHex, state: l.peer.pc.connectionState, offerer: l.peer.offerer, mode: l.mode }));
+  }
+
+  peerConnections(): RTCPeerConnection[] {
+    return [...this.#links.values()].map((l) => l.peer.pc);
+  }
+
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  setMuted(on: boolean): void {
+    this.#muted = on;
+    this.#mic.enabled = !on;
+    void this.#announce('announce');
+  }
+
+  get deafened(): boolean {
+    return this.#deafened;
+  }
+
+  /** Deafened: nothing is played, and the microphone is muted too (as people expect). */
+  setDeafened(on: boolean): void {
+    this.#deafened = on;
+    this.graph.setDeafened(on);
+    this.setMuted(on || this.#muted);
+  }
+
+  setVolume(device: string, v: number): void {
+    this.graph.setVolume(device, v);
+  }
+
+  /** A speaker's received level (RMS, 0..1), undefined when nothing is received from it. */
+  level(device: string): number | undefined {
+    return device === this.self ? this.graph.localLevel() : this.graph.level(device);
+  }
+
+  speaking(device: string): boolean {
+    return this.#speaking.has(device);
+  }
+
+  /** Changes the microphone (input device selection) on every connection. */
+  async setMicrophone(track: MediaStreamTrack): Promise<void> {
+    const old = this.#mic;
+    this.#mic = track;
+    track.enabled = !this.#muted;
+    this.graph.setLocal(track);
+    for (const l of this.#links.values()) {
+      for (const t of l.peer.pc.getTransceivers()) if (t.sender.track === old) await t.sender.replaceTrack(track);
+    }
+    old.stop();
+  }
+
+  async leave(): Promise<void> {
+    if (this.#left) return;
+    this.#left = true;
+    if (typeof removeEventListener === 'function') removeEventListener('pagehide', this.#onPageHide);
+    for (const t of this.#timers) clearInterval(t);
+    this.#off();
+    await this.link.send({ kind: 'leave' }).catch(() => 0);
+    for (const key of [...this.#links.keys()]) this.#close(key);
+    this.#mic.stop();
+    this.#placeholder?.stop();
+    await this.graph.close();
+  }
+}
+
+const hexToBytes = (hex: string): Uint8Array => {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+};

@@ -1,0 +1,122 @@
+/**
+ * The voice suite's harness: a room made by a Node member (alice: the pages' bootstrap peer and
+ * their gossip relay; she validates and relays voice signals like any member or hub), a tone file
+ * for Chromium's fake microphone, the bundled page, and one browser context per person.
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createIdentity, ParleyClient } from '@parley/client';
+import { nodeCrypto } from '@parley/protocol/crypto-node';
+import { MemoryStore } from '@parley/store';
+import { bundleForBrowser, launchChromium, type StaticServer, startStaticServer, testPageHtml } from '@parley/tests/browser';
+import type { Browser, Page } from '@playwright/test';
+import type { VoiceApi } from './voice.browser.ts';
+
+/** A 440 Hz tone at half scale, 48 kHz mono 16-bit PCM, 1 s (Chromium loops it). */
+export const toneWav = (): string => {
+  const rate = 48_000;
+  const n = rate;
+  const b = Buffer.alloc(44 + n * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 16_000), 44 + i * 2);
+  const path = join(tmpdir(), `parley-voice-tone-${process.pid}.wav`);
+  writeFileSync(path, b);
+  return path;
+};
+
+type Call = <K extends keyof VoiceApi>(page: Page, fn: K, ...args: Parameters<VoiceApi[K]>) => Promise<Awaited<ReturnType<VoiceApi[K]>>>;
+export const call: Call = (page, fn, ...args) =>
+  page.evaluate(
+    ([f, a]) => {
+      const api = (globalThis as unknown as { parleyVoice: Record<string, (...x: unknown[]) => unknown> }).parleyVoice;
+      return (api[f as string] as (...x: unknown[]) => unknown)(...(a as unknown[]));
+    },
+    [fn, args] as const,
+  ) as never;
+
+export interface VoiceRoom {
+  readonly alice: ParleyClient;
+  readonly room: Uint8Array;
+  readonly channel: Uint8Array;
+  readonly server: StaticServer;
+  readonly browser: Browser;
+  invite(): string;
+  open(name: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export const voiceRoom = async (): Promise<VoiceRoom> => {
+  const alice = await ParleyClient.create({
+    identity: createIdentity({ displayName: 'alice', crypto: nodeCrypto }),
+    store: new MemoryStore(),
+    crypto: nodeCrypto,
+    syncIntervalMs: 1000,
+    keyDelayMs: 100,
+    directory: false,
+    node: { listen: ['/ip4/127.0.0.1/tcp/0/ws'], dhtMode: 'server', testMode: true, iceServers: [] },
+  });
+  const room = await alice.createRoom({ name: 'Voice room', channels: ['general'] });
+  const channel = await alice.createChannel(room, 'Lounge', { kind: 'voice' });
+  const js = await bundleForBrowser(fileURLToPath(new URL('./voice.browser.ts', import.meta.url)));
+  const server = await startStaticServer({ '/index.html': { body: testPageHtml('voice.js', 'parley voice') }, '/voice.js': { body: js } });
+  const browser = await launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-audio-capture=${toneWav()}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
+  return {
+    alice,
+    room,
+    channel,
+    server,
+    browser,
+    invite: () => alice.createInvite(room, { maxUses: 50 }),
+    async open(name) {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => process.stderr.write(`[${name}] uncaught: ${e.stack ?? e.message}\n`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') process.stderr.write(`[${name}] ${m.text()}\n`);
+      });
+      await page.goto(`${server.origin}/`);
+      await page.waitForFunction(() => 'parleyVoice' in globalThis);
+      return page;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+      await alice.close();
+    },
+  };
+};
+
+/** Retries `fn` until it returns something other than undefined/false; fails with the last value after `timeoutMs`. */
+export const eventually = async <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 100): Promise<T> => {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`eventually(${what}): timed out after ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+};

@@ -1,0 +1,123 @@
+/**
+ * Browser side of the voice suite: one person per page, a real ParleyClient (browser libp2p node,
+ * in-memory store) that joins the room from an invite and enters its voice channel with the real
+ * VoiceEngine on Chromium's fake microphone. Driven from Node through `globalThis.parleyVoice`.
+ */
+import { createIdentity, ParleyClient, VoiceLink } from '@parley/client';
+import { toHex } from '@parley/protocol';
+import { MemoryStore } from '@parley/store';
+import { VoiceEngine } from '../../src/index.ts';
+
+let client: ParleyClient | undefined;
+let engine: VoiceEngine | undefined;
+let link: VoiceLink | undefined;
+const plain: string[] = [];
+const speakingLog: { device: string; speaking: boolean; at: number }[] = [];
+
+const need = (): VoiceEngine => {
+  if (engine === undefined) throw new Error('not in the call');
+  return engine;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const api = {
+  /** Joins the room from `invite`, waits for the voice key, enters the voice channel; resolves with this device's key (hex). */
+  async start(invite: string, o: { name: string; meshLimit: number }): Promise<string> {
+    await api.joinRoom(invite, o.name);
+    return api.enterVoice(o.meshLimit);
+  },
+  /** Joins the room from `invite` and waits until this device holds the voice channel's key. */
+  async joinRoom(invite: string, name: string): Promise<string> {
+    client = await ParleyClient.create({
+      identity: createIdentity({ displayName: name }),
+      store: new MemoryStore(),
+      node: { testMode: true, iceServers: [] },
+      syncIntervalMs: 1000,
+      keyDelayMs: 300,
+      directory: false,
+    });
+    const { room } = await client.join(invite, { timeoutMs: 120_000 });
+    const c = client;
+    const voice = c.channels(room).find((ch) => ch.kind === 'voice');
+    if (voice === undefined) throw new Error('no voice channel');
+    link = new VoiceLink(c, room, voice.id);
+    const l = link;
+    for (let i = 0; l.key(l.epoch()) === undefined; i++) {
+      if (i > 600) throw new Error('no voice key after 60 s');
+      await sleep(100);
+    }
+    return l.deviceHex;
+  },
+  /** Enters the voice channel of the joined room; resolves with this device's key (hex). */
+  async enterVoice(meshLimit: number): Promise<string> {
+    const l = link as VoiceLink;
+    engine = await VoiceEngine.join({
+      link: l,
+      meshLimit,
+      // The fake microphone plays a steady tone: processing meant for speech would treat it as noise.
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
+    engine.tap.onPlain = (f) => {
+      if (plain.length < 400) plain.push(toHex(f));
+    };
+    engine.on('speaking', (e) => speakingLog.push({ ...e, at: Date.now() }));
+    return l.deviceHex;
+  },
+  participants: (): string[] => need().participants(),
+  topology: () => need().topology(),
+  connections: () => need().connections(),
+  /** Received level (RMS) of each other participant; -1 when nothing is received from it. */
+  levels: (): Record<string, number> => {
+    const e = need();
+    const out: Record<string, number> = {};
+    for (const d of e.participants()) out[d] = e.level(d) ?? -1;
+    return out;
+  },
+  speaking: (device: string): boolean => need().speaking(device),
+  setMuted: (on: boolean): number => {
+    need().setMuted(on);
+    return Date.now();
+  },
+  /** Polls `device`'s received level every 10 ms; resolves with Date.now() once it is below `threshold`. */
+  async waitSilent(device: string, threshold: number, timeoutMs: number): Promise<number> {
+    const e = need();
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if ((e.level(device) ?? 0) < threshold) return Date.now();
+      await sleep(10);
+    }
+    return -1;
+  },
+  stats: () => {
+    const e = need();
+    return { ...e.tap, onPlain: undefined, relayed: e.relay.relayed, overflow: e.relay.overflow };
+  },
+  keepRelaySample: (n: number): void => need().relay.keepSample(n),
+  relaySample: (): { speaker: string; listener: string; frame: string }[] => need().relay.sample.map((s) => ({ ...s, frame: toHex(s.frame) })),
+  plainSample: (): string[] => [...plain],
+  clearPlain: (): void => {
+    plain.length = 0;
+  },
+  /** The channel's voice key of the current epoch (hex) and the epoch: for the test's own decoding. */
+  voiceKey: (): { epoch: number; key: string } => {
+    const l = link as VoiceLink;
+    const epoch = l.epoch();
+    return { epoch, key: toHex(l.key(epoch) as Uint8Array) };
+  },
+  speakingLog: () => [...speakingLog],
+  /** Why this page refused frames (error code -> count), and the gossip peers of the voice topic. */
+  diagnostics: () => ({
+    rejections: Object.fromEntries((client as ParleyClient).ingest.rejections),
+    members: link === undefined ? 0 : (client as ParleyClient).members(link.room).length,
+    peers: (client as ParleyClient).node.libp2p.getPeers().length,
+    blocked: (client as ParleyClient).node.penalties.blocked().map((b) => b.peer.slice(-6)),
+    log: need().log.slice(-12),
+  }),
+  async leave(): Promise<void> {
+    await engine?.leave();
+    await client?.close();
+  },
+};
+
+export type VoiceApi = typeof api;
+(globalThis as unknown as { parleyVoice: VoiceApi }).parleyVoice = api;

@@ -1,0 +1,105 @@
+/**
+ * The engine's pure parts in Node: the roster (join, re-announce, leave, silence, a later session
+ * replacing an earlier one, late announcements of an ended session ignored), Opus DTX/FEC munging of
+ * real Chromium SDP lines, the forwarder relay's bounded queues, and the offer payload parser.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { VoiceSignal } from '@parley/protocol';
+import { enableOpusDtxFec, ForwarderRelay, parsePayload, Roster } from '../src/index.ts';
+
+const dev = (n: number) => new Uint8Array(32).fill(n);
+const ses = (n: number) => new Uint8Array(8).fill(n);
+const base = (d: number, s: number, time: number) => ({
+  device: dev(d),
+  account: dev(d),
+  room: new Uint8Array(32),
+  channel: new Uint8Array(16),
+  session: ses(s),
+  seq: 1,
+  time,
+});
+const announce = (d: number, s: number, time: number, kind: 'join' | 'announce' = 'announce'): VoiceSignal => ({
+  ...base(d, s, time),
+  kind,
+  uploadKbps: 1000,
+  uptimeMs: 0,
+  flags: 0,
+});
+
+describe('Roster', () => {
+  it('tracks joins, re-announcements, leaves and silence', () => {
+    const r = new Roster(2500);
+    assert.equal(r.apply(announce(1, 1, 100, 'join'), 0), true);
+    assert.equal(r.apply(announce(1, 1, 200), 1000), false, 'same session: no change');
+    assert.equal(r.apply(announce(2, 1, 200), 1000), true);
+    assert.deepEqual(
+      r.list().map((p) => p.deviceHex.slice(0, 2)),
+      ['01', '02'],
+    );
+    assert.equal(r.apply({ ...base(2, 1, 300), kind: 'leave' }, 1100), true);
+    assert.equal(r.apply(announce(2, 1, 250), 1200), false, 'a late announcement of a session that left is ignored');
+    assert.equal(r.size, 1);
+    assert.deepEqual(r.expire(3400), [], 'heard at 1000, timeout 2500');
+    assert.equal(r.expire(3600).length, 1);
+    assert.equal(r.size, 0);
+    assert.equal(r.apply(announce(1, 1, 400), 3700), true, 'a participant silent too long is heard again when it announces');
+  });
+
+  it('a new session of a device replaces the old one; drop() forgets a session for the timeout', () => {
+    const r = new Roster(2500);
+    r.apply(announce(1, 1, 100), 0);
+    assert.equal(r.apply(announce(1, 2, 150), 10), true);
+    assert.equal(r.get(`${'01'.repeat(32)}`)?.sessionHex, '02'.repeat(8));
+    assert.equal(r.apply(announce(1, 1, 160), 20), false, 'the replaced session cannot come back');
+    assert.equal(r.drop('01'.repeat(32), 30), true);
+    assert.equal(r.apply(announce(1, 2, 170), 2000), false, 'a dropped session is not heard for the timeout');
+    assert.equal(r.apply(announce(1, 2, 171), 2600), true, 'then it is heard again (it was still there)');
+    r.drop('01'.repeat(32), 2600);
+    assert.equal(r.apply(announce(1, 3, 180, 'join'), 40), true, 'a fresh join is heard');
+  });
+});
+
+describe('enableOpusDtxFec', () => {
+  it('adds usedtx and useinbandfec to Opus fmtp lines, once, and leaves other codecs alone', () => {
+    const sdp = [
+      'v=0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111 63 9',
+      'a=rtpmap:111 opus/48000/2',
+      'a=fmtp:111 minptime=10;useinbandfec=0',
+      'a=rtpmap:63 red/48000/2',
+      'a=fmtp:63 111/111',
+      'a=rtpmap:9 G722/8000',
+      '',
+    ].join('\r\n');
+    const out = enableOpusDtxFec(sdp);
+    assert.match(out, /a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1\r\n/);
+    assert.match(out, /a=fmtp:63 111\/111\r\n/);
+    assert.equal(enableOpusDtxFec(out), out, 'idempotent');
+    const bare = enableOpusDtxFec('m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n');
+    assert.match(bare, /a=rtpmap:111 opus\/48000\/2\r\na=fmtp:111 useinbandfec=1;usedtx=1\r\n/);
+  });
+});
+
+describe('ForwarderRelay', () => {
+  it('fans a speaker out to every other listener, bounded, never back to the speaker', () => {
+    const r = new ForwarderRelay(3);
+    for (let i = 0; i < 5; i++) r.push('a', Uint8Array.of(i), ['a', 'b', 'c']);
+    assert.equal(r.next('a', 'a'), undefined);
+    assert.deepEqual(r.next('b', 'a'), Uint8Array.of(2), 'oldest two dropped');
+    assert.deepEqual(r.next('c', 'a'), Uint8Array.of(2));
+    assert.equal(r.overflow, 4);
+    r.forget('b');
+    assert.equal(r.next('b', 'a'), undefined);
+  });
+});
+
+describe('parsePayload', () => {
+  it('takes offers and answers with a source map of 64-hex device keys, and nothing else', () => {
+    const d = 'ab'.repeat(32);
+    assert.deepEqual(parsePayload(JSON.stringify({ type: 'offer', sdp: 'v=0', sources: { 1: d, 2: 'x' } })), { type: 'offer', sdp: 'v=0', sources: { 1: d } });
+    assert.equal(parsePayload('{'), undefined);
+    assert.equal(parsePayload(JSON.stringify({ type: 'pranswer', sdp: '' })), undefined);
+    assert.equal(parsePayload(JSON.stringify({ type: 'offer' })), undefined);
+  });
+});
