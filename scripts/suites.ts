@@ -75,7 +75,9 @@ export const SUITES: readonly Suite[] = [
   ),
   // Voice: the engine's pure parts in Node, then Debian's Chromium (fails, never skips, if it is missing) with a fake
   // microphone playing a tone, one browser context per person, a Node member as their bootstrap and gossip relay: a
-  // mesh of three (energy received from both others, speaking indicators, mute silent within 500 ms).
+  // mesh of three (energy received from both others, speaking indicators, mute silent within 500 ms), then a ban: the
+  // banned one is dropped from the others' calls, its own call ends, and it opens none of the frames sealed after.
+  // The portal's voice UI (channels, presence, mute, volume, push-to-talk) is apps/web/test/voice.spec.ts, in 'web'.
   // Forwarder mode (mesh limit 3, five people, failover, sealed frames at the forwarder) is
   // packages/voice/test/browser/forward.spec.ts, run by `npm run test:voice-forward`: not part of npm test until it
   // passes (on this shared 2-core machine at load 20-30 the five pages' rosters never settled; see its header).

@@ -6,7 +6,7 @@
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
-  transpilePackages: ['@parley/client', '@parley/net', '@parley/protocol', '@parley/store', '@parley/store-browser'],
+  transpilePackages: ['@parley/client', '@parley/net', '@parley/protocol', '@parley/store', '@parley/store-browser', '@parley/voice'],
   // Tests may build into their own directory, so a build running beside them does not overwrite theirs.
   distDir: process.env.PARLEY_WEB_DIST_DIR ?? '.next',
   reactStrictMode: true,

@@ -20,6 +20,7 @@
  */
 export * from './bundle.ts';
 export * from './chromium.ts';
+export * from './fake-audio.ts';
 export * from './mirror.ts';
 export type { ListedTest, TestResult } from './shims/node-test.ts';
 export * from './static-server.ts';

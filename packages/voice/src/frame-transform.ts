@@ -42,6 +42,8 @@ export interface FrameTap {
   dropped: number;
   /** Called with each plaintext frame before sealing (sender side). */
   onPlain?: (frame: Uint8Array) => void;
+  /** Called with each sealed frame as it leaves (sender side). */
+  onSealed?: (frame: Uint8Array) => void;
 }
 
 const pipe = (s: EncodedStreams, fn: (f: EncodedFrame, c: TransformStreamDefaultController<EncodedFrame>) => void): void => {
@@ -67,6 +69,7 @@ export const sealSender = (sender: RTCRtpSender, device: Uint8Array, keys: Frame
     const sealed = sealVoiceFrame(key, epoch, device, plain, globalThis.crypto.getRandomValues(new Uint8Array(12)));
     frame.data = sealed.buffer.slice(sealed.byteOffset, sealed.byteOffset + sealed.byteLength) as ArrayBuffer;
     tap.sealed++;
+    tap.onSealed?.(sealed);
     c.enqueue(frame);
   });
 };

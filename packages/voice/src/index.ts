@@ -21,4 +21,12 @@ export { type FrameKeys, type FrameTap, openReceiver, relaySender, sealSender } 
 export { PeerLink, parsePayload, type SessionPayload } from './peer-link.ts';
 export { type Participant, Roster } from './roster.ts';
 export { enableOpusDtxFec } from './sdp.ts';
-export { VoiceEngine, type VoiceEngineEvents, type VoiceEngineOptions, type VoiceTopologyState } from './voice-engine.ts';
+export {
+  type LinkQuality,
+  type VoiceEndReason,
+  VoiceEngine,
+  type VoiceEngineEvents,
+  type VoiceEngineOptions,
+  type VoiceInputMode,
+  type VoiceTopologyState,
+} from './voice-engine.ts';

@@ -3,7 +3,7 @@
  * `join` / `announce` signals, gone on `leave`, on silence longer than `timeoutMs`, or when dropped
  * (a failed connection to it). Pure bookkeeping: time comes in as an argument.
  */
-import { type ForwarderCandidate, toHex, type VoiceSignal } from '@parley/protocol';
+import { type ForwarderCandidate, toHex, VOICE_FLAG_DEAFENED, VOICE_FLAG_MUTED, type VoiceSignal } from '@parley/protocol';
 
 export interface Participant {
   readonly device: Uint8Array;
@@ -16,6 +16,9 @@ export interface Participant {
   /** The announcement's own time. */
   readonly time: number;
   readonly flags: number;
+  /** What its latest announcement says (flags). */
+  readonly muted: boolean;
+  readonly deafened: boolean;
   /** When this device last heard it (local clock). */
   readonly heardAt: number;
 }
@@ -64,6 +67,8 @@ export class Roster {
       uptimeMs: s.uptimeMs,
       time: s.time,
       flags: s.flags,
+      muted: (s.flags & VOICE_FLAG_MUTED) !== 0,
+      deafened: (s.flags & VOICE_FLAG_DEAFENED) !== 0,
       heardAt: now,
     });
     return changed;

@@ -41,7 +41,21 @@ export interface VoiceEngineOptions {
   readonly sinkId?: string;
   /** RMS above which a participant counts as speaking. Default 0.01. */
   readonly speakingThreshold?: number;
+  /** How the microphone is opened: on voice activity (default) or while push-to-talk is held. */
+  readonly inputMode?: VoiceInputMode;
 }
+
+/** 'voice': sent while the microphone hears speech (above the speaking threshold, with a short hangover); 'push-to-talk': sent only while setPushToTalk(true). */
+export type VoiceInputMode = 'voice' | 'push-to-talk';
+
+/** One link's measured quality: round-trip time and the share of packets lost since the last reading. */
+export interface LinkQuality {
+  readonly rttMs: number | undefined;
+  readonly lossPct: number | undefined;
+}
+
+/** Why the call ended without leave() being called. */
+export type VoiceEndReason = 'removed';
 
 export type VoiceTopologyState = { readonly mode: 'mesh' } | { readonly mode: 'forward'; readonly forwarder: string | undefined };
 
@@ -49,7 +63,12 @@ export interface VoiceEngineEvents {
   participants: string[];
   speaking: { device: string; speaking: boolean };
   topology: VoiceTopologyState;
+  /** This device is no longer in the call: its account left the room or was kicked or banned. */
+  ended: { reason: VoiceEndReason };
 }
+
+/** How long the microphone stays open after speech stops in voice-activity mode (ms). */
+const VOICE_HANGOVER_MS = 400;
 
 const DEFAULT_AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
@@ -68,6 +87,12 @@ export class VoiceEngine {
   readonly #keys: FrameKeys;
   readonly #keyCache = new Map<number, Uint8Array>();
   #mic: MediaStreamTrack;
+  /** A clone of the microphone that is never disabled: what voice activity and the local level listen to. */
+  #probe: MediaStreamTrack;
+  #inputMode: VoiceInputMode;
+  #pttDown = false;
+  #voiceUntil = 0;
+  readonly #lossBase = new Map<string, { lost: number; received: number }>();
   #placeholder: MediaStreamTrack | undefined;
   #muted = false;
   #deafened = false;
@@ -83,6 +108,8 @@ export class VoiceEngine {
     this.link = o.link;
     this.self = o.link.deviceHex;
     this.#mic = mic;
+    this.#probe = mic.clone();
+    this.#inputMode = o.inputMode ?? 'voice';
     this.graph = new AudioGraph(o.sinkId);
     this.roster = new Roster(o.timeoutMs ?? 10 * (o.announceMs ?? 1000));
     this.#startedAt = o.link.client.now();
@@ -115,8 +142,16 @@ export class VoiceEngine {
 
   async #start(): Promise<void> {
     await this.graph.resume();
-    this.graph.setLocal(this.#mic);
-    this.#off = this.link.onSignal((s) => this.#onSignal(s));
+    this.graph.setLocal(this.#probe);
+    this.#applyTransmit();
+    const offSignal = this.link.onSignal((s) => this.#onSignal(s));
+    const offState = this.link.client.on('state', (e) => {
+      if (toHex(e.room) === toHex(this.link.room)) this.#onMembership();
+    });
+    this.#off = () => {
+      offSignal();
+      offState();
+    };
     await this.#announce('join');
     const every = this.#o.announceMs ?? 1000;
     this.#timers.push(
@@ -159,6 +194,7 @@ export class VoiceEngine {
   #onSignal(s: VoiceSignal): void {
     if (this.#left) return;
     if (s.kind === 'join' || s.kind === 'announce' || s.kind === 'leave') {
+      if (s.kind !== 'leave' && !this.#isMember(s.account)) return;
       const before = this.roster.get(toHex(s.device))?.sessionHex;
       const changed = this.roster.apply(s, this.link.client.now());
       const now = this.roster.get(toHex(s.device));
@@ -333,9 +369,42 @@ export class VoiceEngine {
     return this.#topology.mode === 'forward' && this.roster.get(id) !== undefined;
   }
 
+  #isMember(account: Uint8Array): boolean {
+    const st = this.link.client.state(this.link.room);
+    return st.isMember(account, st.length - 1);
+  }
+
+  /** The room's authority changed: a member who left or was removed is dropped from the call; if it is this device, the call ends. */
+  #onMembership(): void {
+    if (this.#left) return;
+    if (!this.#isMember(this.link.client.identity.account.publicKey)) {
+      void this.leave().then(() => this.#emit('ended', { reason: 'removed' }));
+      return;
+    }
+    let changed = false;
+    const now = this.link.client.now();
+    for (const p of this.roster.list()) if (!this.#isMember(p.account) && this.roster.drop(p.deviceHex, now)) changed = true;
+    if (changed) this.#reconcile();
+  }
+
+  /** Whether the microphone is sent now: not muted, and (by input mode) speech heard or push-to-talk held. */
+  #transmitting(now: number): boolean {
+    if (this.#muted) return false;
+    return this.#inputMode === 'push-to-talk' ? this.#pttDown : now < this.#voiceUntil;
+  }
+
+  #applyTransmit(): void {
+    const on = this.#transmitting(this.link.client.now());
+    if (this.#mic.enabled !== on) this.#mic.enabled = on;
+  }
+
   #pollSpeaking(): void {
     const threshold = this.#o.speakingThreshold ?? 0.01;
-    const levels: [string, number][] = [[this.self, this.#muted ? 0 : this.graph.localLevel()]];
+    const now = this.link.client.now();
+    const heard = this.graph.localLevel();
+    if (heard > threshold) this.#voiceUntil = now + VOICE_HANGOVER_MS;
+    this.#applyTransmit();
+    const levels: [string, number][] = [[this.self, this.#transmitting(now) ? heard : 0]];
     for (const id of this.graph.ids()) levels.push([id, this.graph.level(id) ?? 0]);
     for (const [device, level] of levels) {
       const on = level > threshold;
@@ -372,8 +441,63 @@ export class VoiceEngine {
 
   setMuted(on: boolean): void {
     this.#muted = on;
-    this.#mic.enabled = !on;
+    this.#applyTransmit();
     void this.#announce('announce');
+  }
+
+  get inputMode(): VoiceInputMode {
+    return this.#inputMode;
+  }
+
+  setInputMode(mode: VoiceInputMode): void {
+    this.#inputMode = mode;
+    this.#pttDown = false;
+    this.#applyTransmit();
+  }
+
+  /** Push-to-talk held (true) or released (false); ignored in voice-activity mode. */
+  setPushToTalk(down: boolean): void {
+    this.#pttDown = down;
+    this.#applyTransmit();
+  }
+
+  /**
+   * Measured quality of each participant's path: the connection that carries their audio (in
+   * forwarder mode a listener's one link to the forwarder carries everyone). Round-trip time from the
+   * selected ICE candidate pair; loss from the inbound audio since the previous call.
+   */
+  async quality(): Promise<Record<string, LinkQuality>> {
+    const byLink = new Map<string, LinkQuality>();
+    for (const l of this.#links.values()) byLink.set(l.peer.remoteHex, await this.#measure(l.peer));
+    const out: Record<string, LinkQuality> = {};
+    const t = this.#topology;
+    for (const p of this.roster.list()) {
+      const via = t.mode === 'forward' && t.forwarder !== this.self && t.forwarder !== undefined ? t.forwarder : p.deviceHex;
+      const q = byLink.get(via);
+      if (q !== undefined) out[p.deviceHex] = q;
+    }
+    return out;
+  }
+
+  async #measure(peer: PeerLink): Promise<LinkQuality> {
+    let rtt: number | undefined;
+    let lost = 0;
+    let received = 0;
+    const report = await peer.pc.getStats().catch(() => undefined);
+    report?.forEach((r: { type: string; [k: string]: unknown }) => {
+      if (r.type === 'candidate-pair' && r.nominated === true && r.state === 'succeeded' && typeof r.currentRoundTripTime === 'number')
+        rtt = Math.round(r.currentRoundTripTime * 1000);
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+        lost += typeof r.packetsLost === 'number' ? Math.max(0, r.packetsLost) : 0;
+        received += typeof r.packetsReceived === 'number' ? r.packetsReceived : 0;
+      }
+    });
+    const base = this.#lossBase.get(peer.remoteHex) ?? { lost: 0, received: 0 };
+    this.#lossBase.set(peer.remoteHex, { lost, received });
+    const dl = lost - base.lost;
+    const dr = received - base.received;
+    const lossPct = dl + dr > 0 && dl >= 0 ? Math.round((dl / (dl + dr)) * 1000) / 10 : undefined;
+    return { rttMs: rtt, lossPct };
   }
 
   get deafened(): boolean {
@@ -403,9 +527,12 @@ export class VoiceEngine {
   /** Changes the microphone (input device selection) on every connection. */
   async setMicrophone(track: MediaStreamTrack): Promise<void> {
     const old = this.#mic;
+    const oldProbe = this.#probe;
     this.#mic = track;
-    track.enabled = !this.#muted;
-    this.graph.setLocal(track);
+    this.#probe = track.clone();
+    this.graph.setLocal(this.#probe);
+    this.#applyTransmit();
+    oldProbe.stop();
     for (const l of this.#links.values()) {
       for (const t of l.peer.pc.getTransceivers()) if (t.sender.track === old) await t.sender.replaceTrack(track);
     }
@@ -421,6 +548,7 @@ export class VoiceEngine {
     await this.link.send({ kind: 'leave' }).catch(() => 0);
     for (const key of [...this.#links.keys()]) this.#close(key);
     this.#mic.stop();
+    this.#probe.stop();
     this.#placeholder?.stop();
     await this.graph.close();
   }

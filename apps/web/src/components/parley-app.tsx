@@ -8,6 +8,7 @@
 import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { ParleyProvider, useParley } from '../lib/parley/provider.tsx';
+import { VoiceProvider } from '../lib/parley/voice.tsx';
 import { perfMark } from '../lib/perf-marks.ts';
 import type { PortalConfig } from '../lib/portal-config.ts';
 import { ProfileStep } from './onboarding/profile-step.tsx';
@@ -70,7 +71,9 @@ export default function ParleyApp({ config, joinFromFragment }: { config: Portal
   }, []);
   return (
     <ParleyProvider config={config}>
-      <Screens joinFromFragment={joinFromFragment} />
+      <VoiceProvider>
+        <Screens joinFromFragment={joinFromFragment} />
+      </VoiceProvider>
     </ParleyProvider>
   );
 }

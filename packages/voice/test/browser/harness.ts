@@ -1,51 +1,32 @@
 /**
  * The voice suite's harness: a room made by a Node member (alice: the pages' bootstrap peer and
  * their gossip relay; she validates and relays voice signals like any member or hub), a tone file
- * for Chromium's fake microphone, the bundled page, and one browser context per person.
+ * for Chromium's fake microphone (@parley/tests/browser), the bundled page, and one browser context per person.
  */
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIdentity, ParleyClient } from '@parley/client';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore } from '@parley/store';
-import { bundleForBrowser, launchChromium, type StaticServer, startStaticServer, testPageHtml } from '@parley/tests/browser';
+import { bundleForBrowser, fakeMicrophoneArgs, launchChromium, type StaticServer, startStaticServer, testPageHtml } from '@parley/tests/browser';
 import type { Browser, Page } from '@playwright/test';
 import type { VoiceApi } from './voice.browser.ts';
 
-/** A 440 Hz tone at half scale, 48 kHz mono 16-bit PCM, 1 s (Chromium loops it). */
-export const toneWav = (): string => {
-  const rate = 48_000;
-  const n = rate;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 16_000), 44 + i * 2);
-  const path = join(tmpdir(), `parley-voice-tone-${process.pid}.wav`);
-  writeFileSync(path, b);
-  return path;
-};
-
 type Call = <K extends keyof VoiceApi>(page: Page, fn: K, ...args: Parameters<VoiceApi[K]>) => Promise<Awaited<ReturnType<VoiceApi[K]>>>;
-export const call: Call = (page, fn, ...args) =>
-  page.evaluate(
+/** Calls the page's voice API; a call that has not returned after 150 s fails, naming itself (a page that stopped answering). */
+export const call: Call = (page, fn, ...args) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`page call ${String(fn)} did not return in 150 s`)), 150_000);
+  });
+  const run = page.evaluate(
     ([f, a]) => {
       const api = (globalThis as unknown as { parleyVoice: Record<string, (...x: unknown[]) => unknown> }).parleyVoice;
       return (api[f as string] as (...x: unknown[]) => unknown)(...(a as unknown[]));
     },
     [fn, args] as const,
-  ) as never;
+  );
+  return Promise.race([run, timeout]).finally(() => clearTimeout(timer)) as never;
+};
 
 export interface VoiceRoom {
   readonly alice: ParleyClient;
@@ -72,12 +53,7 @@ export const voiceRoom = async (): Promise<VoiceRoom> => {
   const channel = await alice.createChannel(room, 'Lounge', { kind: 'voice' });
   const js = await bundleForBrowser(fileURLToPath(new URL('./voice.browser.ts', import.meta.url)));
   const server = await startStaticServer({ '/index.html': { body: testPageHtml('voice.js', 'parley voice') }, '/voice.js': { body: js } });
-  const browser = await launchChromium([
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-audio-capture=${toneWav()}`,
-    '--autoplay-policy=no-user-gesture-required',
-  ]);
+  const browser = await launchChromium(fakeMicrophoneArgs());
   return {
     alice,
     room,

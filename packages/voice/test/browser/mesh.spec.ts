@@ -1,10 +1,14 @@
 /**
  * Voice in real Chromium (fake microphone playing a tone), a full mesh of three: each page receives
  * the other two with real signal energy (WebAudio analyser on the received tracks), speaking
- * indicators follow, and a mute silences the sender at both listeners within 500 ms.
+ * indicators follow, and a mute silences the sender at both listeners within 500 ms. Then the
+ * owner bans one of the three: the other two drop it from the call, its own call ends, the voice
+ * key moves to the next epoch, and the frames the others seal after the ban do not open with any
+ * key the banned device holds.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { fromHex } from '@parley/protocol';
 import type { Page } from '@playwright/test';
 import { call, eventually, type VoiceRoom, voiceRoom } from './harness.ts';
 
@@ -20,7 +24,7 @@ after(async () => {
   await v?.close();
 });
 
-it('three people hear each other, see who speaks, and a mute is silent within 500 ms', { timeout: 150_000 }, async () => {
+it('three people hear each other, see who speaks, and a mute is silent within 500 ms', { timeout: 200_000 }, async () => {
   const pages: Page[] = [];
   const devices: string[] = [];
   for (const name of ['bob', 'carol', 'dave']) {
@@ -62,5 +66,48 @@ it('three people hear each other, see who speaks, and a mute is silent within 50
   assert.ok(((await call(carol, 'levels'))[devices[2] as string] ?? 0) > HEARD, 'dave is still heard');
   await call(bob, 'setMuted', false);
   await eventually('bob heard again', async () => ((await call(dave, 'levels'))[devices[0] as string] ?? 0) > HEARD, 5_000);
+
+  // The owner bans dave.
+  process.stdout.write('# mute checked; banning dave\n');
+  const before = (await call(bob, 'voiceKey')).epoch;
+  const bannedAt = Date.now();
+  await v.alice.ban(v.room, fromHex(await call(dave, 'account')));
+  process.stdout.write(`# ban entry made after ${Date.now() - bannedAt} ms\n`);
+  const daveDevice = devices[2] as string;
+  for (const [i, p] of [bob, carol].entries())
+    await eventually(
+      `page ${i} drops dave from the call`,
+      async () => !(await call(p, 'participants')).includes(daveDevice) && (await call(p, 'connections')).every((c) => c.device !== daveDevice),
+      20_000,
+      100,
+    );
+  process.stdout.write(`# ban -> dave out of both others' calls after ${Date.now() - bannedAt} ms\n`);
+  await eventually("dave's own call ends", async () => (await call(dave, 'ended')) === 'removed', 20_000);
+  const after = await eventually(
+    'bob and carol seal under the next epoch',
+    async () => {
+      const [b, c] = [(await call(bob, 'voiceKey')).epoch, (await call(carol, 'voiceKey')).epoch];
+      return b > before && b === c && b;
+    },
+    30_000,
+  );
+  await call(bob, 'keepSealed', 100);
+  await new Promise((r) => setTimeout(r, 1500));
+  const frames = await call(bob, 'sealedSample');
+  assert.ok(frames.length >= 20, `bob sealed ${frames.length} frames in the sample`);
+  assert.ok(
+    frames.every((f) => f.epoch === after),
+    'every frame after the ban is sealed under the new epoch',
+  );
+  const tried = await call(
+    dave,
+    'tryOpen',
+    devices[0] as string,
+    frames.map((f) => f.frame),
+  );
+  process.stdout.write(`# dave tried ${frames.length} of bob's post-ban frames: ${tried.opened} opened, refused ${JSON.stringify(tried.refused)}\n`);
+  assert.equal(tried.opened, 0, 'the banned device opens none');
+  // The two keep talking on the new epoch.
+  await eventually('carol still hears bob', async () => ((await call(carol, 'levels'))[devices[0] as string] ?? 0) > HEARD, 10_000);
   for (const p of pages) await call(p, 'leave');
 });

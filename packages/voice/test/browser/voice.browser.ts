@@ -4,7 +4,7 @@
  * VoiceEngine on Chromium's fake microphone. Driven from Node through `globalThis.parleyVoice`.
  */
 import { createIdentity, ParleyClient, VoiceLink } from '@parley/client';
-import { toHex } from '@parley/protocol';
+import { fromHex, isProtocolError, openVoiceFrame, parseVoiceFrame, toHex } from '@parley/protocol';
 import { MemoryStore } from '@parley/store';
 import { VoiceEngine } from '../../src/index.ts';
 
@@ -12,6 +12,9 @@ let client: ParleyClient | undefined;
 let engine: VoiceEngine | undefined;
 let link: VoiceLink | undefined;
 const plain: string[] = [];
+let sealedKeep = 0;
+const sealed: string[] = [];
+let ended: string | undefined;
 const speakingLog: { device: string; speaking: boolean; at: number }[] = [];
 
 const need = (): VoiceEngine => {
@@ -60,7 +63,13 @@ const api = {
     engine.tap.onPlain = (f) => {
       if (plain.length < 400) plain.push(toHex(f));
     };
+    engine.tap.onSealed = (f) => {
+      if (sealed.length < sealedKeep) sealed.push(toHex(f));
+    };
     engine.on('speaking', (e) => speakingLog.push({ ...e, at: Date.now() }));
+    engine.on('ended', (e) => {
+      ended = e.reason;
+    });
     return l.deviceHex;
   },
   participants: (): string[] => need().participants(),
@@ -105,6 +114,33 @@ const api = {
     return { epoch, key: toHex(l.key(epoch) as Uint8Array) };
   },
   speakingLog: () => [...speakingLog],
+  /** This device's account key (hex). */
+  account: (): string => toHex((client as ParleyClient).identity.account.publicKey),
+  /** Why the call ended by itself ('removed'), if it did. */
+  ended: (): string | undefined => ended,
+  /** Keeps the next `n` frames this device seals as they leave. */
+  keepSealed: (n: number): void => {
+    sealed.length = 0;
+    sealedKeep = n;
+  },
+  /** The sealed frames kept, with the epoch in each header. */
+  sealedSample: (): { epoch: number; frame: string }[] => sealed.map((f) => ({ epoch: parseVoiceFrame(fromHex(f)).epoch, frame: f })),
+  /** Tries to open `frames` (sealed by `speaker`) with the keys this device holds: how many opened, and the refusals' codes. */
+  tryOpen: (speaker: string, frames: string[]): { opened: number; refused: Record<string, number> } => {
+    const l = link as VoiceLink;
+    let opened = 0;
+    const refused: Record<string, number> = {};
+    for (const f of frames) {
+      try {
+        openVoiceFrame((e) => l.key(e), fromHex(speaker), fromHex(f));
+        opened++;
+      } catch (e) {
+        const code = isProtocolError(e) ? e.code : String(e);
+        refused[code] = (refused[code] ?? 0) + 1;
+      }
+    }
+    return { opened, refused };
+  },
   /** Why this page refused frames (error code -> count), and the gossip peers of the voice topic. */
   diagnostics: () => ({
     rejections: Object.fromEntries((client as ParleyClient).ingest.rejections),

@@ -1,8 +1,14 @@
 'use client';
 import type { ChannelInfo } from '@parley/protocol';
-import { toHex } from '@parley/protocol';
+import { fromHex, toHex } from '@parley/protocol';
 import { useState } from 'react';
+import { shownAs } from '../../lib/parley/names.ts';
+import { useParley } from '../../lib/parley/provider.tsx';
 import type { KnownRoom } from '../../lib/parley/room-list.ts';
+import { useVoicePresence } from '../../lib/parley/use-voice-presence.ts';
+import { useVoice } from '../../lib/parley/voice.tsx';
+import { VoiceChannelRow } from '../voice/voice-channel-row.tsx';
+import { VoicePanel } from '../voice/voice-panel.tsx';
 import { ChannelForm } from './channel-form.tsx';
 import { ChannelRow } from './channel-row.tsx';
 import { HealthIndicator } from './health-indicator.tsx';
@@ -12,16 +18,21 @@ import { UserBadge } from './user-badge.tsx';
 
 export interface ChannelActions {
   select(c: ChannelInfo): void;
-  create(name: string): Promise<void>;
+  create(name: string, kind: 'text' | 'voice'): Promise<void>;
   rename(c: ChannelInfo, name: string): Promise<void>;
   leave(): Promise<void>;
   openSettings(): void;
 }
 
-/** The room's name and menu, the invite button, its text channels (create, rename), and this person with the connection health. */
+/**
+ * The room's name and menu, the invite button, its text channels (create, rename), its voice
+ * channels with who is in each (a click joins), and this person with the call bar and the
+ * connection health.
+ */
 export const ChannelList = ({
   room,
   channels,
+  voiceChannels,
   unread,
   current,
   canManage,
@@ -31,6 +42,7 @@ export const ChannelList = ({
 }: {
   room: KnownRoom;
   channels: readonly ChannelInfo[];
+  voiceChannels: readonly ChannelInfo[];
   /** Hex ids of channels with messages not seen yet. */
   unread: ReadonlySet<string>;
   current: ChannelInfo | undefined;
@@ -41,6 +53,14 @@ export const ChannelList = ({
   actions: ChannelActions;
 }) => {
   const [creating, setCreating] = useState(false);
+  const [creatingVoice, setCreatingVoice] = useState(false);
+  const { client, identity, rooms } = useParley();
+  const voice = useVoice();
+  const heard = useVoicePresence(client, room.hex);
+  const shown = (a: Uint8Array) => shownAs(a, identity, (x) => client?.profile(fromHex(room.hex), x));
+  const callRoom = voice.call === undefined ? undefined : rooms.find((r) => r.hex === voice.call?.roomHex);
+  const callChannel =
+    voice.call === undefined ? undefined : callRoom?.hex === room.hex ? voiceChannels.find((c) => toHex(c.id) === voice.call?.channelHex)?.name : undefined;
   return (
     <aside aria-label="Channels" className="flex w-60 shrink-0 flex-col bg-[#2b2d31]">
       <header className="flex h-12 items-center justify-between gap-2 border-b border-black/30 px-4">
@@ -74,7 +94,7 @@ export const ChannelList = ({
               label="New channel name"
               submitText="Create"
               onSubmit={async (name) => {
-                await actions.create(name);
+                await actions.create(name, 'text');
                 setCreating(false);
               }}
               onCancel={() => setCreating(false)}
@@ -95,8 +115,55 @@ export const ChannelList = ({
             />
           );
         })}
+        {(voiceChannels.length > 0 || canManage) && (
+          <li className="flex items-center justify-between px-2 pt-4 pb-1">
+            <h2 className="text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Voice channels</h2>
+            {canManage && (
+              <button
+                type="button"
+                aria-label="Create voice channel"
+                title="Create voice channel"
+                aria-expanded={creatingVoice}
+                onClick={() => setCreatingVoice((c) => !c)}
+                className="rounded px-1 text-lg leading-none text-[#b5bac1] hover:text-white focus:outline-none focus:ring-2 focus:ring-white"
+              >
+                <span aria-hidden="true">+</span>
+              </button>
+            )}
+          </li>
+        )}
+        {creatingVoice && (
+          <li>
+            <ChannelForm
+              label="New voice channel name"
+              submitText="Create"
+              onSubmit={async (name) => {
+                await actions.create(name, 'voice');
+                setCreatingVoice(false);
+              }}
+              onCancel={() => setCreatingVoice(false)}
+            />
+          </li>
+        )}
+        {voiceChannels.map((c) => {
+          const hex = toHex(c.id);
+          const mine = voice.call !== undefined && voice.call.roomHex === room.hex && voice.call.channelHex === hex ? voice.call : undefined;
+          return (
+            <VoiceChannelRow
+              key={hex}
+              channel={c}
+              call={mine}
+              heard={heard.get(hex) ?? []}
+              joining={voice.joining}
+              shown={shown}
+              onJoin={() => void voice.join(room.hex, hex)}
+              onVolume={voice.setVolume}
+            />
+          );
+        })}
       </ul>
       <footer className="space-y-1 bg-[#232428] px-2 py-2">
+        <VoicePanel place={voice.call === undefined ? undefined : `${callChannel ?? 'voice'} / ${callRoom?.name ?? 'a community'}`} />
         <HealthIndicator />
         <div className="flex items-center justify-between">
           <UserBadge />

@@ -52,6 +52,7 @@ export const RoomScreen = ({
         <ChannelList
           room={room}
           channels={view.channels}
+          voiceChannels={view.voiceChannels}
           unread={view.unread}
           current={channel}
           canManage={view.canManageChannels}
@@ -62,11 +63,13 @@ export const RoomScreen = ({
               setChannelHex(toHex(c.id));
               setNavOpen(false);
             },
-            create: async (name) => {
+            create: async (name, kind) => {
               if (p.client === undefined) throw new Error('Still connecting; try again in a moment.');
-              const id = await p.client.createChannel(fromHex(room.hex), name);
-              setChannelHex(toHex(id));
-              setNavOpen(false);
+              const id = await p.client.createChannel(fromHex(room.hex), name, { kind });
+              if (kind === 'text') {
+                setChannelHex(toHex(id));
+                setNavOpen(false);
+              }
             },
             rename: async (c, name) => {
               if (p.client === undefined) throw new Error('Still connecting; try again in a moment.');

@@ -7,7 +7,9 @@ import { isBanned } from './moderation.ts';
 import { readMark } from './read-marks.ts';
 
 export interface RoomView {
+  /** Text channels. */
   readonly channels: readonly ChannelInfo[];
+  readonly voiceChannels: readonly ChannelInfo[];
   readonly members: readonly MemberInfo[];
   /** The newest `limit` messages of the open channel, oldest first. */
   readonly messages: readonly HistoryMessage[];
@@ -32,6 +34,7 @@ export interface RoomView {
 
 const EMPTY: RoomView = {
   channels: [],
+  voiceChannels: [],
   members: [],
   messages: [],
   hasMore: false,
@@ -80,7 +83,9 @@ export const useRoom = (
     const room = fromHex(roomHex);
     const read = async (): Promise<RoomView> => {
       if (!client.rooms().some((r) => toHex(r) === roomHex)) return EMPTY;
-      const channels = client.channels(room).filter((c) => c.kind === 'text');
+      const all = client.channels(room);
+      const channels = all.filter((c) => c.kind === 'text');
+      const voiceChannels = all.filter((c) => c.kind === 'voice');
       const members = client.members(room);
       const state = client.state(room);
       const me = client.identity.account.publicKey;
@@ -91,7 +96,7 @@ export const useRoom = (
         canInvite: state.can(me, CAP.INVITE, undefined, state.length - 1),
       };
       const ch = channels.find((c) => toHex(c.id) === channelHex) ?? channels[0];
-      if (ch === undefined) return { ...EMPTY, channels, members, ...rights };
+      if (ch === undefined) return { ...EMPTY, channels, voiceChannels, members, ...rights };
       // One more than shown: whether there is anything older to page in.
       const page = await client.history(room, ch.id, { limit: limit + 1 });
       const messages = page.length > limit ? page.slice(1) : page;
@@ -99,7 +104,18 @@ export const useRoom = (
       const stored = await client.store.range(room, ch.id, { limit: Math.max(1000, limit * 4), order: 'desc' });
       const times = new Map(stored.map((o) => [toHex(o.id), o.receivedAt] as const));
       const unread = await unreadChannels(client, room, roomHex, channels, ch);
-      return { channels, members, messages, hasMore: page.length > limit, queued, times, unread, canSend: client.canSend(room, ch.id), ...rights };
+      return {
+        channels,
+        voiceChannels,
+        members,
+        messages,
+        hasMore: page.length > limit,
+        queued,
+        times,
+        unread,
+        canSend: client.canSend(room, ch.id),
+        ...rights,
+      };
     };
     // Reads take turns: a burst of events (history arriving) runs the read in flight and then the
     // latest one, not one read per event side by side.
