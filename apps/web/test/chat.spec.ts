@@ -252,6 +252,33 @@ test('a busy channel turns bold; scrolling up pages older history in; a "new mes
   await assertAccessible(bob, 'room with the new-messages line');
 });
 
+test('a third person joining late sees the history arrive counted; then has all of it', { timeout: 120_000 }, async () => {
+  await alice.getByRole('button', { name: 'Copy invite link' }).click();
+  await alice.getByRole('button', { name: 'Invite link copied' }).waitFor();
+  const invite = await alice.evaluate(() => navigator.clipboard.readText());
+  const carol = await folks.open('C', app.origin);
+  await carol.goto(invite);
+  await onboard(carol, 'Carol', 'Teal');
+  // Over a hundred messages to fetch (110 in #seeds): the join screen counts them as they arrive.
+  // Read in one animation frame of the page: the bar goes as soon as the last message is in.
+  const seen = await carol.waitForFunction(
+    () => {
+      const bar = document.querySelector('[role=progressbar][aria-label="History arriving"]');
+      const box = document.querySelector('[data-testid=sync-progress]');
+      return bar !== null && box !== null && { text: box.textContent ?? '', max: Number(bar.getAttribute('aria-valuemax')) };
+    },
+    undefined,
+    { polling: 'raf', timeout: 60_000 },
+  );
+  const { text, max } = (await seen.jsonValue()) as { text: string; max: number };
+  process.stdout.write(`# carol's join: ${text}\n`);
+  assert.match(text, /^Catching up: [\d,]+ of [\d,]+ messages/);
+  assert.ok(max >= 110, `the total (${max}) counts the seeds`);
+  await channelButton(carol, 'seeds').click();
+  await waitForTexts(carol, ['seed 110'], 60_000);
+  await carol.context().close();
+});
+
 test('channels: the owner creates and renames them; a member sees both and is offered neither', T, async () => {
   await alice.getByRole('button', { name: 'Create channel' }).click();
   await alice.getByLabel('New channel name').fill('Garden Tools');

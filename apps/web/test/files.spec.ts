@@ -38,7 +38,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 const attach = async (page: Page, file: { name: string; mimeType: string; buffer: Buffer }, caption: string, shot?: string) => {
   // As for a person, whose attach button is disabled meanwhile: the previous file has gone out first
-  // (the composer ignores Enter while a file is being sent).
+  // (the composer sends text meanwhile, but not a second file while one is being sent).
   await page.locator('progress[aria-label^="Sending "]').waitFor({ state: 'detached', timeout: 60_000 });
   await page.getByTestId('attach-input').setInputFiles(file);
   await page.getByTestId('attachment-draft').filter({ hasText: file.name }).waitFor();

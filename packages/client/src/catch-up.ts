@@ -1,7 +1,9 @@
 /**
  * Catch-up with one peer over the sync protocol: the authority log (with bundles, shares and profiles) first,
- * then per channel the peer's have-vector against ours and GET_RANGE for what we lack. Everything
- * received goes through the ingest path. Outbox entries the peer is seen to hold are acknowledged.
+ * then every channel's have-vector from the peer against ours (so the number of messages to fetch
+ * is known before the first is fetched), then GET_RANGE for what we lack, reporting progress as it
+ * goes. Everything received goes through the ingest path. Outbox entries the peer is seen to hold
+ * are acknowledged.
  */
 import type { ParleyNode } from '@parley/net';
 import { type HaveVector, lacking, toHex } from '@parley/protocol';
@@ -17,7 +19,20 @@ export interface CatchUpResult {
   readonly served: boolean;
 }
 
-export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Ingest, s: RoomSession, peer: string): Promise<CatchUpResult> => {
+/** Messages fetched from the peer so far out of those its have-vectors showed missing here. */
+export interface CatchUpProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+export const catchUp = async (
+  node: ParleyNode,
+  store: ObjectStore,
+  ingest: Ingest,
+  s: RoomSession,
+  peer: string,
+  onProgress?: (p: CatchUpProgress) => void,
+): Promise<CatchUpResult> => {
   let frames = 0;
   let authority: Uint8Array[];
   try {
@@ -32,6 +47,8 @@ export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Inge
     const v = await ingest.frame(f, peer, { room: s.id });
     if (v === 'accept') peerHolds.add(toHex(node.crypto.sha256(f)));
   }
+  const plan: { channel: Uint8Array; remote: HaveVector; ranges: ReturnType<typeof lacking> }[] = [];
+  let total = 0;
   for (const ch of s.ready ? s.state.channels() : []) {
     let remote: HaveVector;
     try {
@@ -39,13 +56,19 @@ export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Inge
     } catch {
       continue;
     }
-    const local = await store.haveVector(s.id, ch.id);
-    for (const r of lacking(local, remote)) {
+    const ranges = lacking(await store.haveVector(s.id, ch.id), remote);
+    for (const r of ranges) total += r.to - r.from + 1;
+    plan.push({ channel: ch.id, remote, ranges });
+  }
+  let done = 0;
+  if (total > 0) onProgress?.({ done, total });
+  for (const { channel, remote, ranges } of plan) {
+    for (const r of ranges) {
       for (let from = r.from; from <= r.to; from += MAX_RANGE) {
         const to = Math.min(r.to, from + MAX_RANGE - 1);
         let got: Uint8Array[];
         try {
-          got = await node.getRange(peer, s.id, ch.id, r.device, from, to);
+          got = await node.getRange(peer, s.id, channel, r.device, from, to);
         } catch {
           break;
         }
@@ -54,12 +77,16 @@ export const catchUp = async (node: ParleyNode, store: ObjectStore, ingest: Inge
           // Each envelope's write goes behind it: the database works while the next signature is checked.
           await ingest.frame(f, peer, { storeBehind: (w) => writes.push(w) });
         }
+        // A range the peer answered short (it dropped some) still counts as done: nothing more will come of it.
+        done += to - from + 1;
+        onProgress?.({ done: Math.min(done, total), total });
       }
     }
     // Held before returning: whoever awaits a catch-up reads what it brought from the store.
     await Promise.allSettled(writes.splice(0));
-    await ackCovered(store, s, ch.id, remote, peer);
+    await ackCovered(store, s, channel, remote, peer);
   }
+  if (total > 0 && done < total) onProgress?.({ done: total, total });
   if (peerHolds.size > 0) {
     for (const e of await store.pending()) {
       if (toHex(e.object.room) === s.hex && e.object.type !== 'ENVELOPE' && peerHolds.has(toHex(e.object.id))) await store.ack(e.object.id, peer);

@@ -681,7 +681,7 @@ export class ParleyClient {
     const run = before
       .catch(() => undefined)
       .then(async () => {
-        const r = await catchUp(this.node, this.store, this.ingest, s, peer);
+        const r = await catchUp(this.node, this.store, this.ingest, s, peer, (p) => this.#events.emit('progress', { room: s.id, peer, ...p }));
         if (r.served) this.#events.emit('sync', { room: s.id, peer, frames: r.frames });
         return r.frames;
       });

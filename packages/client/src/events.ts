@@ -27,6 +27,14 @@ export interface SyncEvent {
   readonly frames: number;
 }
 
+/** History arriving from a peer: messages fetched so far of those it has and this device lacked (a bar while catching up). */
+export interface ProgressEvent {
+  readonly room: Uint8Array;
+  readonly peer: string;
+  readonly done: number;
+  readonly total: number;
+}
+
 export interface ConnectionEvent {
   readonly peer: string;
   readonly connected: boolean;
@@ -80,6 +88,7 @@ export interface ClientEvents {
   message: MessageEvent;
   state: StateEvent;
   sync: SyncEvent;
+  progress: ProgressEvent;
   connection: ConnectionEvent;
   reject: RejectEvent;
 }

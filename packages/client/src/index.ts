@@ -25,7 +25,7 @@
  * ```
  */
 
-export { type CatchUpResult, catchUp } from './catch-up.ts';
+export { type CatchUpProgress, type CatchUpResult, catchUp } from './catch-up.ts';
 export { type CreateRoomOptions, ParleyClient, type ParleyClientOptions } from './client.ts';
 export { ClientError, type ClientErrorCode } from './errors.ts';
 export {
@@ -35,6 +35,7 @@ export {
   Emitter,
   type MessageEvent,
   type ProfileEvent,
+  type ProgressEvent,
   type RejectEvent,
   type StateEvent,
   type SyncEvent,

@@ -208,7 +208,15 @@ export class ConnectionLadder {
     const t = Date.now();
     try {
       this.#o.ice.useNext(rung);
-      await this.#o.node.dial(addr, { signal: AbortSignal.timeout(timeoutMs), force: true });
+      // The WebRTC transport does not stop its signalling wait on abort (it gives up after its own
+      // 20 s), so the rung's time limit is kept here: the next rung starts on time.
+      const signal = AbortSignal.timeout(timeoutMs);
+      const dialing = this.#o.node.dial(addr, { signal, force: true });
+      dialing.catch(() => undefined); // its late failure, after the race is lost, is nobody's to handle
+      await Promise.race([
+        dialing,
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no connection within ${timeoutMs} ms`)), { once: true })),
+      ]);
       // Success is a WebRTC connection whose ICE completed, not whatever connection the dial returned.
       if (!this.#webRtcUp(peer)) throw new Error('the dial returned no connected WebRTC connection');
       p.attempts.push({ rung, ok: true, ms: Date.now() - t });

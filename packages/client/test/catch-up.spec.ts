@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { toHex } from '@parley/protocol';
 import { MemoryStore } from '@parley/store';
-import type { ParleyClient } from '../src/index.ts';
+import type { ParleyClient, ProgressEvent } from '../src/index.ts';
 import { eventually, identity, testClient, texts } from './helpers.ts';
 
 const clients: ParleyClient[] = [];
@@ -10,7 +10,9 @@ after(async () => {
   for (const c of clients) await c.close();
 });
 
-test('a peer offline during 50 messages catches up on restart; its offline send is delivered from the outbox', { timeout: 85_000 }, async () => {
+test('a peer offline during 50 messages catches up on restart, reporting progress out of 50; its offline send is delivered from the outbox', {
+  timeout: 85_000,
+}, async () => {
   const alice = await testClient('alice');
   clients.push(alice);
   const bobStore = new MemoryStore();
@@ -35,6 +37,8 @@ test('a peer offline during 50 messages catches up on restart; its offline send 
   // (Bob's profile may wait there too, until a peer is seen to hold it.)
   assert.equal((await bobStore.pending()).filter((e) => e.object.type === 'ENVELOPE').length, 1, 'the offline message waits in the outbox');
 
+  const progress: ProgressEvent[] = [];
+  bob2.on('progress', (e) => progress.push(e));
   await bob2.node.dial(alice.node.multiaddrs()[0] as string);
   await eventually('bob caught up with all 51 + his own', async () => (await texts(bob2, room, general)).length === 52, 40_000);
   await eventually('alice has the offline message', async () => (await texts(alice, room, general)).includes('written offline'), 30_000);
@@ -45,6 +49,11 @@ test('a peer offline during 50 messages catches up on restart; its offline send 
     a.map((m) => [toHex(m.id), m.text]),
   );
   assert.ok(a.some((m) => toHex(m.id) === toHex(offline)));
+  // Progress: known before the first fetch (0 of 50), never backwards, ending at 50 of 50.
+  const fromAlice = progress.filter((e) => e.peer === alice.node.peerId && toHex(e.room) === toHex(room));
+  assert.deepEqual(fromAlice[0] && { done: fromAlice[0].done, total: fromAlice[0].total }, { done: 0, total: 50 });
+  assert.equal(fromAlice.at(-1)?.done, 50);
+  for (let i = 1; i < fromAlice.length && fromAlice[i]?.total === 50; i++) assert.ok((fromAlice[i]?.done ?? 0) >= (fromAlice[i - 1]?.done ?? 0));
   await eventually('bob outbox acknowledged', async () => (await bob2.pendingCount()) === 0, 20_000);
   // paging
   const last10 = await bob2.history(room, general, { limit: 10 });

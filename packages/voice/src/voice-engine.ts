@@ -210,7 +210,9 @@ export class VoiceEngine {
     const p = this.roster.get(deviceHex);
     if (p === undefined || p.sessionHex !== toHex(s.session)) return;
     let entry = [...this.#links.values()].find((l) => l.peer.remoteHex === deviceHex && toHex(l.peer.remoteSession) === p.sessionHex);
-    if (entry === undefined && s.kind === 'offer') entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode);
+    // An offer for a link this device offered itself is a new link (the other side moved to another
+    // topology first, e.g. from the mesh to it as forwarder): it replaces the old one.
+    if (s.kind === 'offer' && (entry === undefined || entry.peer.offerer)) entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode);
     void entry?.peer.handle(s);
   }
 
@@ -258,6 +260,9 @@ export class VoiceEngine {
 
   #open(remote: Uint8Array, hex: string, session: Uint8Array, offerer: boolean, mode: 'mesh' | 'forward') {
     const key = `${mode}:${hex}:${toHex(session)}`;
+    // One link per remote device: signals name no link, so a second one (a mesh link left over after
+    // the call moved to a forwarder) would take the new link's offer, answer and candidates.
+    for (const [k, l] of this.#links) if (l.peer.remoteHex === hex) this.#close(k);
     let peer: PeerLink;
     const isForwarder = mode === 'forward' && offerer;
     peer = new PeerLink(this.link, remote, hex, session, offerer, {

@@ -4,7 +4,7 @@
  * VoiceEngine on Chromium's fake microphone. Driven from Node through `globalThis.parleyVoice`.
  */
 import { createIdentity, ParleyClient, VoiceLink } from '@parley/client';
-import { fromHex, isProtocolError, openVoiceFrame, parseVoiceFrame, toHex } from '@parley/protocol';
+import { fromHex, isProtocolError, nobleCrypto, openVoiceFrame, parseInviteUrl, parseVoiceFrame, toHex } from '@parley/protocol';
 import { MemoryStore } from '@parley/store';
 import { VoiceEngine } from '../../src/index.ts';
 
@@ -15,6 +15,28 @@ const plain: string[] = [];
 let sealedKeep = 0;
 const sealed: string[] = [];
 let ended: string | undefined;
+/** The longest the page's main thread was late for a 100 ms timer, per 10 s window (ms). */
+const lags: number[] = [];
+{
+  let last = performance.now();
+  let worst = 0;
+  let windowStart = last;
+  setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 100);
+    last = now;
+    if (now - windowStart > 10_000) {
+      lags.push(Math.round(worst));
+      if (lags.length > 30) lags.shift();
+      worst = 0;
+      windowStart = now;
+    }
+  }, 100);
+}
+/** Connections that closed: when (s after joining) and which kind. */
+const closes: string[] = [];
+/** Signals received per sending device (first 6 hex) and kind. */
+const heardSignals = new Map<string, Record<string, number>>();
 const speakingLog: { device: string; speaking: boolean; at: number }[] = [];
 
 const need = (): VoiceEngine => {
@@ -31,13 +53,21 @@ const api = {
   },
   /** Joins the room from `invite` and waits until this device holds the voice channel's key. */
   async joinRoom(invite: string, name: string): Promise<string> {
+    // The invite's addresses (alice's) are also the bootstrap, as a hub is the portal's: a dropped
+    // connection to it is dialled again instead of leaving this page without signalling.
+    const bootstrap = [...parseInviteUrl(invite, nobleCrypto).addrs];
     client = await ParleyClient.create({
       identity: createIdentity({ displayName: name }),
       store: new MemoryStore(),
-      node: { testMode: true, iceServers: [] },
+      node: { testMode: true, iceServers: [], bootstrap, bootstrapRetryMs: 1_000 },
       syncIntervalMs: 1000,
       keyDelayMs: 300,
       directory: false,
+    });
+    const t0 = Date.now();
+    client.node.libp2p.addEventListener('connection:close', (e) => {
+      const a = e.detail.remoteAddr.toString();
+      closes.push(`${Math.round((Date.now() - t0) / 1000)} s: ${a.includes('webrtc') ? 'webrtc' : a.includes('p2p-circuit') ? 'circuit' : 'ws'}`);
     });
     const { room } = await client.join(invite, { timeoutMs: 120_000 });
     const c = client;
@@ -45,6 +75,12 @@ const api = {
     if (voice === undefined) throw new Error('no voice channel');
     link = new VoiceLink(c, room, voice.id);
     const l = link;
+    l.onSignal((sig) => {
+      const k = toHex(sig.device).slice(0, 6);
+      const r = heardSignals.get(k) ?? {};
+      r[sig.kind] = (r[sig.kind] ?? 0) + 1;
+      heardSignals.set(k, r);
+    });
     for (let i = 0; l.key(l.epoch()) === undefined; i++) {
       if (i > 600) throw new Error('no voice key after 60 s');
       await sleep(100);
@@ -146,8 +182,23 @@ const api = {
     rejections: Object.fromEntries((client as ParleyClient).ingest.rejections),
     members: link === undefined ? 0 : (client as ParleyClient).members(link.room).length,
     peers: (client as ParleyClient).node.libp2p.getPeers().length,
+    conns: (client as ParleyClient).node.libp2p
+      .getConnections()
+      .map(
+        (c) =>
+          `${c.remotePeer.toString().slice(-4)}:${c.remoteAddr.toString().includes('webrtc') ? 'webrtc' : c.remoteAddr.toString().includes('p2p-circuit') ? 'circuit' : 'ws'}:${c.status}`,
+      ),
     blocked: (client as ParleyClient).node.penalties.blocked().map((b) => b.peer.slice(-6)),
     log: need().log.slice(-12),
+    heard: Object.fromEntries(
+      need()
+        .roster.list()
+        .map((p) => [p.deviceHex.slice(0, 6), Date.now() - p.heardAt]),
+    ),
+    signals: Object.fromEntries(heardSignals),
+    self: need().self.slice(0, 6),
+    closes: closes.slice(-8),
+    lags: [...lags],
   }),
   async leave(): Promise<void> {
     await engine?.leave();

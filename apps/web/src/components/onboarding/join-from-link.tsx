@@ -3,6 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { joinErrorText } from '../../lib/parley/join-error.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
+import { useSyncProgress } from '../../lib/parley/use-sync-progress.ts';
+import { SyncBar } from '../room/sync-bar.tsx';
 import { buttonClass, StepFrame } from './step-frame.tsx';
 
 export const JoinFromLink = ({ url, onJoined, onCancel }: { url: string; onJoined: (hex: string) => void; onCancel: () => void }) => {
@@ -10,6 +12,7 @@ export const JoinFromLink = ({ url, onJoined, onCancel }: { url: string; onJoine
   const [error, setError] = useState<string | undefined>(undefined);
   const [attempt, setAttempt] = useState(0);
   const tried = useRef(-1);
+  const syncing = useSyncProgress(p.client, undefined);
   useEffect(() => {
     if (p.phase !== 'ready' || tried.current === attempt) return;
     tried.current = attempt;
@@ -19,9 +22,12 @@ export const JoinFromLink = ({ url, onJoined, onCancel }: { url: string; onJoine
   return (
     <StepFrame step={2} title="Joining the community">
       {error === undefined ? (
-        <p role="status" className="text-[#b5bac1]">
-          {p.phase === 'ready' ? 'Finding the community’s peers…' : 'Connecting to the network…'}
-        </p>
+        <>
+          <p role="status" className="text-[#b5bac1]">
+            {p.phase !== 'ready' ? 'Connecting to the network…' : syncing === undefined ? 'Finding the community’s peers…' : 'Fetching the history…'}
+          </p>
+          {syncing !== undefined && <SyncBar progress={syncing} />}
+        </>
       ) : (
         <div className="space-y-3">
           <p role="alert" className="text-red-300">

@@ -69,7 +69,8 @@ export const Composer = ({
   const send = async () => {
     const t = text.trim();
     const file = attached;
-    if ((t === '' && file === undefined) || p.client === undefined || sending !== undefined) return;
+    // Text goes out while a file is still sending; a second file waits for the first.
+    if ((t === '' && file === undefined) || p.client === undefined || (file !== undefined && sending !== undefined)) return;
     const reply = replyTo;
     lastTyping.current = 0;
     setText('');
@@ -100,7 +101,7 @@ export const Composer = ({
       setAttached(file);
       setError(abort.signal.aborted ? 'cancelled' : (e as Error).message);
     } finally {
-      setSending(undefined);
+      if (file !== undefined) setSending(undefined);
     }
   };
   const pick = (m: Mentionable) => {

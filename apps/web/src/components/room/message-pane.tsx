@@ -7,11 +7,13 @@ import { useParley } from '../../lib/parley/provider.tsx';
 import { markRead, readMark } from '../../lib/parley/read-marks.ts';
 import type { KnownRoom } from '../../lib/parley/room-list.ts';
 import type { RoomView } from '../../lib/parley/use-room.ts';
+import { useSyncProgress } from '../../lib/parley/use-sync-progress.ts';
 import { useTyping } from '../../lib/parley/use-typing.ts';
 import { perfMark } from '../../lib/perf-marks.ts';
 import { type Chat, ChatProvider } from './chat-context.tsx';
 import { Composer } from './composer.tsx';
 import { MessageItem } from './message-item.tsx';
+import { SyncBar } from './sync-bar.tsx';
 
 /** Within this many pixels of the top, older messages are paged in; of the bottom, new ones keep the view at the end. */
 const EDGE_PX = 120;
@@ -43,6 +45,7 @@ export const MessagePane = ({
   const channelHex = channel === undefined ? undefined : toHex(channel.id);
   const count = view.messages.length;
   const typing = useTyping(client, room.hex, channelHex);
+  const syncing = useSyncProgress(client, room.hex);
   // The channel's read mark when it was opened, and when that was: the "new messages" line marks what came in between.
   const [since, setSince] = useState<{ at: string; mark: number | undefined; opened: number }>({ at: '', mark: undefined, opened: 0 });
   const at = `${room.hex}:${channelHex ?? ''}`;
@@ -155,6 +158,7 @@ export const MessagePane = ({
           </h2>
           {channel !== undefined && channel.topic !== '' && <p className="ml-3 truncate text-sm text-[#b5bac1]">{channel.topic}</p>}
         </header>
+        {syncing !== undefined && <SyncBar progress={syncing} />}
         <section ref={scroller} onScroll={onScroll} aria-label="Messages" aria-live="polite" data-testid="messages" className="flex-1 overflow-y-auto py-4">
           {view.hasMore && (
             <div className="flex justify-center pb-2">
