@@ -47,7 +47,7 @@ export const SUITES: readonly Suite[] = [
   // Peers in separate processes (child_process.fork of tests/multinode/peer.ts) on loopback: 3 peers, then 12 (partition, catch-up).
   nodeTests('multinode', 'tests', ['multinode/test/**/*.spec.ts'], { timeoutMs: 90_000 }),
   // Hub processes against PGlite and the machine's Postgres on 127.0.0.1:5432 (fails, never skips, if it is down).
-  nodeTests('hub', 'services/hub', ['test/**/*.spec.ts'], { timeoutMs: 180_000 }),
+  nodeTests('hub', 'services/hub', ['test/**/*.spec.ts'], { timeoutMs: 180_000, concurrency: 2 }),
   // Moderation from the attacker's side (issue 6, THREATS 6-18, 25): real clients on in-process libp2p nodes and a real hub
   // process on PGlite; banned members with stolen keys and a copy of the hub's database, backdated posts and entries,
   // revoked moderators, concurrent conflicting actions, forged and broken entries, key bundles to non-members.
@@ -61,7 +61,7 @@ export const SUITES: readonly Suite[] = [
   nodeTests('discovery', 'services/indexer', ['test/**/*.spec.ts'], { timeoutMs: 400_000 }),
   // The portal's production build (`next build` once) under `next start`, a hub process on PGlite and Debian's Chromium
   // (fails, never skips, if it is missing): two people onboard, start / join a community by invite link, chat, reload.
-  nodeTests('web', 'apps/web', ['test/**/*.spec.ts'], { timeoutMs: 180_000, portal: true }),
+  nodeTests('web', 'apps/web', ['test/**/*.spec.ts'], { timeoutMs: 180_000, portal: true, concurrency: 2 }),
   // Issue 8, its whole "Verified by" list. TURN (`npm run turn`): the runner's config, then Debian's coturn under it
   // against credentials the hub mints, over UDP and TCP. Then Debian's Chromium with real coturn and parley-hub processes
   // (fails, never skips, if either is missing): relay-only WebRTC via TURN, the selected candidate pair `relay` on both
