@@ -210,18 +210,35 @@ export class ConnectionLadder {
       this.#o.ice.useNext(rung);
       // The WebRTC transport does not stop its signalling wait on abort (it gives up after its own
       // 20 s), so the rung's time limit is kept here: the next rung starts on time.
+      // The rung also succeeds when a WebRTC connection comes up by another dial meanwhile (the peer's
+      // own, or one libp2p started for a discovered address): two signalling exchanges over one
+      // relay can starve each other, and the one that loses must not mark the link as relayed.
       const signal = AbortSignal.timeout(timeoutMs);
       const dialing = this.#o.node.dial(addr, { signal, force: true });
       dialing.catch(() => undefined); // its late failure, after the race is lost, is nobody's to handle
-      await Promise.race([
-        dialing,
-        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no connection within ${timeoutMs} ms`)), { once: true })),
-      ]);
+      let watching: ReturnType<typeof setInterval> | undefined;
+      try {
+        await Promise.race([
+          dialing,
+          new Promise<void>((resolve) => {
+            watching = setInterval(() => {
+              if (this.#webRtcUp(peer)) resolve();
+            }, 250);
+          }),
+          new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no connection within ${timeoutMs} ms`)), { once: true })),
+        ]);
+      } finally {
+        clearInterval(watching);
+      }
       // Success is a WebRTC connection whose ICE completed, not whatever connection the dial returned.
       if (!this.#webRtcUp(peer)) throw new Error('the dial returned no connected WebRTC connection');
       p.attempts.push({ rung, ok: true, ms: Date.now() - t });
       return true;
     } catch (e) {
+      if (this.#webRtcUp(peer)) {
+        p.attempts.push({ rung, ok: true, ms: Date.now() - t });
+        return true;
+      }
       p.attempts.push({ rung, ok: false, ms: Date.now() - t, error: (e as Error).message.slice(0, 200) });
       return false;
     }

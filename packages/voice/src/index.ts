@@ -16,6 +16,7 @@
  * ```
  */
 export { AudioGraph } from './audio-graph.ts';
+export { bitrateChanged, MAX_VOICE_BPS, MIN_VOICE_BPS, voiceBitrate } from './bitrate.ts';
 export { ForwarderRelay } from './forwarder-relay.ts';
 export { type FrameKeys, type FrameTap, openReceiver, relaySender, sealSender } from './frame-transform.ts';
 export { PeerLink, parsePayload, type SessionPayload } from './peer-link.ts';

@@ -18,6 +18,7 @@ import {
   voiceTopology,
 } from '@parley/protocol';
 import { AudioGraph } from './audio-graph.ts';
+import { bitrateChanged, voiceBitrate } from './bitrate.ts';
 import { ForwarderRelay } from './forwarder-relay.ts';
 import { type FrameKeys, type FrameTap, openReceiver, relaySender, sealSender } from './frame-transform.ts';
 import { PeerLink } from './peer-link.ts';
@@ -66,6 +67,9 @@ export interface VoiceEngineEvents {
   /** This device is no longer in the call: its account left the room or was kicked or banned. */
   ended: { reason: VoiceEndReason };
 }
+
+/** How often the connection's bandwidth is read and the microphone's bitrate re-capped (ms). */
+const BITRATE_EVERY_MS = 3_000;
 
 /** How long the microphone stays open after speech stops in voice-activity mode (ms). */
 const VOICE_HANGOVER_MS = 400;
@@ -161,6 +165,8 @@ export class VoiceEngine {
       }, every),
     );
     this.#timers.push(setInterval(() => this.#pollSpeaking(), 100));
+    // Bandwidth is re-read and the microphone's bitrate re-capped every few seconds (quality() does both).
+    this.#timers.push(setInterval(() => void this.quality().catch(() => undefined), BITRATE_EVERY_MS));
     if (typeof addEventListener === 'function') addEventListener('pagehide', this.#onPageHide);
   }
 
@@ -486,12 +492,15 @@ export class VoiceEngine {
 
   async #measure(peer: PeerLink): Promise<LinkQuality> {
     let rtt: number | undefined;
+    let available: number | undefined;
     let lost = 0;
     let received = 0;
     const report = await peer.pc.getStats().catch(() => undefined);
     report?.forEach((r: { type: string; [k: string]: unknown }) => {
-      if (r.type === 'candidate-pair' && r.nominated === true && r.state === 'succeeded' && typeof r.currentRoundTripTime === 'number')
-        rtt = Math.round(r.currentRoundTripTime * 1000);
+      if (r.type === 'candidate-pair' && r.nominated === true && r.state === 'succeeded') {
+        if (typeof r.currentRoundTripTime === 'number') rtt = Math.round(r.currentRoundTripTime * 1000);
+        if (typeof r.availableOutgoingBitrate === 'number') available = r.availableOutgoingBitrate;
+      }
       if (r.type === 'inbound-rtp' && r.kind === 'audio') {
         lost += typeof r.packetsLost === 'number' ? Math.max(0, r.packetsLost) : 0;
         received += typeof r.packetsReceived === 'number' ? r.packetsReceived : 0;
@@ -502,7 +511,30 @@ export class VoiceEngine {
     const dl = lost - base.lost;
     const dr = received - base.received;
     const lossPct = dl + dr > 0 && dl >= 0 ? Math.round((dl / (dl + dr)) * 1000) / 10 : undefined;
+    await this.#adaptBitrate(peer, available);
     return { rttMs: rtt, lossPct };
+  }
+
+  /** Caps the microphone's sender on `peer` at a share of the bandwidth the connection measured (bitrate.ts). */
+  async #adaptBitrate(peer: PeerLink, availableBps: number | undefined): Promise<void> {
+    const streams = peer.pc.getSenders().filter((x) => x.track !== null).length;
+    const target = voiceBitrate(availableBps, streams);
+    for (const sender of peer.pc.getSenders()) {
+      if (sender.track !== this.#mic) continue;
+      const params = sender.getParameters();
+      const enc = params.encodings?.[0];
+      if (enc === undefined || !bitrateChanged(enc.maxBitrate, target)) continue;
+      enc.maxBitrate = target;
+      await sender.setParameters(params).catch(() => undefined);
+    }
+  }
+
+  /** The microphone's bitrate cap on each connection (bit/s), by remote device. */
+  bitrates(): Record<string, number | undefined> {
+    const out: Record<string, number | undefined> = {};
+    for (const l of this.#links.values())
+      for (const sender of l.peer.pc.getSenders()) if (sender.track === this.#mic) out[l.peer.remoteHex] = sender.getParameters().encodings?.[0]?.maxBitrate;
+    return out;
   }
 
   get deafened(): boolean {

@@ -1,12 +1,14 @@
 /**
  * The engine's pure parts in Node: the roster (join, re-announce, leave, silence, a later session
  * replacing an earlier one, late announcements of an ended session ignored), Opus DTX/FEC munging of
- * real Chromium SDP lines, the forwarder relay's bounded queues, and the offer payload parser.
+ * real Chromium SDP lines, the forwarder relay's bounded queues, the offer payload parser, and the
+ * microphone bitrate chosen from measured bandwidth.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VoiceSignal } from '@parley/protocol';
-import { enableOpusDtxFec, ForwarderRelay, parsePayload, Roster } from '../src/index.ts';
+import fc from 'fast-check';
+import { bitrateChanged, enableOpusDtxFec, ForwarderRelay, MAX_VOICE_BPS, MIN_VOICE_BPS, parsePayload, Roster, voiceBitrate } from '../src/index.ts';
 
 const dev = (n: number) => new Uint8Array(32).fill(n);
 const ses = (n: number) => new Uint8Array(8).fill(n);
@@ -101,5 +103,33 @@ describe('parsePayload', () => {
     assert.equal(parsePayload('{'), undefined);
     assert.equal(parsePayload(JSON.stringify({ type: 'pranswer', sdp: '' })), undefined);
     assert.equal(parsePayload(JSON.stringify({ type: 'offer' })), undefined);
+  });
+});
+
+describe('voiceBitrate', () => {
+  it('takes half the measured bandwidth per stream, within 12..64 kbit/s; the most while nothing is measured', () => {
+    assert.equal(voiceBitrate(undefined), MAX_VOICE_BPS);
+    assert.equal(voiceBitrate(0), MAX_VOICE_BPS);
+    assert.equal(voiceBitrate(10_000_000), MAX_VOICE_BPS);
+    assert.equal(voiceBitrate(60_000), 30_000);
+    assert.equal(voiceBitrate(60_000, 2), 15_000);
+    assert.equal(voiceBitrate(8_000), MIN_VOICE_BPS);
+  });
+  it('property: always within bounds, never more for less bandwidth or more streams', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: false }), fc.double({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 64 }), (a, b, n) => {
+        const x = voiceBitrate(a, n);
+        assert.ok(x >= MIN_VOICE_BPS && x <= MAX_VOICE_BPS);
+        if (a > 0 && Number.isFinite(a)) {
+          assert.ok(voiceBitrate(Math.min(a, b), n) <= voiceBitrate(Math.max(a, b), n) || Math.min(a, b) <= 0);
+          assert.ok(voiceBitrate(a, n + 1) <= voiceBitrate(a, n));
+        }
+      }),
+    );
+  });
+  it('a cap moves only by more than 10%', () => {
+    assert.equal(bitrateChanged(undefined, 64_000), true);
+    assert.equal(bitrateChanged(64_000, 60_000), false);
+    assert.equal(bitrateChanged(64_000, 50_000), true);
   });
 });

@@ -69,7 +69,16 @@ describe('the fallback ladder', () => {
         assert.match(health.text, /Hub reachable · 1 peer: 1 direct/);
       }
       const climber = ids[0] < ids[1] ? a : b;
-      const state = (await call(climber, 'ladder'))[0];
+      // The ladder's own bookkeeping ends a moment after the connection is up (its dial resolves after the upgrade).
+      const state = await eventually(
+        async () => {
+          const s = (await call(climber, 'ladder'))[0];
+          if (s !== undefined && !s.climbing) return s;
+          throw new Error(`ladder ${JSON.stringify(s)}`);
+        },
+        30_000,
+        'the climbing side settles',
+      );
       process.stdout.write(`# direct, ladder: ${JSON.stringify(state)}\n`);
       assert.equal(state?.rung, 'direct');
       assert.ok(state !== undefined && state.attempts.length > 0, 'the ladder climbed');

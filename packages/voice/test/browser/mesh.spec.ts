@@ -1,7 +1,8 @@
 /**
  * Voice in real Chromium (fake microphone playing a tone), a full mesh of three: each page receives
  * the other two with real signal energy (WebAudio analyser on the received tracks), speaking
- * indicators follow, and a mute silences the sender at both listeners within 500 ms. Then the
+ * indicators follow, each microphone's bitrate is capped from the measured bandwidth, and a mute
+ * silences the sender at both listeners within 500 ms. Then the
  * owner bans one of the three: the other two drop it from the call, its own call ends, the voice
  * key moves to the next epoch, and the frames the others seal after the ban do not open with any
  * key the banned device holds.
@@ -50,6 +51,10 @@ it('three people hear each other, see who speaks, and a mute is silent within 50
     assert.deepEqual((await call(p, 'topology')).mode, 'mesh');
     assert.equal((await call(p, 'connections')).length, 2);
     for (const d of others) assert.equal(await call(p, 'speaking', d), true, `page ${i} shows ${d.slice(0, 8)} speaking`);
+    // The microphone's bitrate is capped from the bandwidth each connection measures (loopback: the most speech needs).
+    const caps = await call(p, 'bitrates');
+    process.stdout.write(`# page ${i} microphone caps: ${JSON.stringify(Object.values(caps))}\n`);
+    for (const d of others) assert.ok((caps[d] ?? 0) >= 12_000 && (caps[d] ?? 0) <= 64_000, `page ${i}: a cap on the link to ${d.slice(0, 8)}`);
   }
 
   // Bob mutes: carol and dave measure when his level drops.

@@ -119,6 +119,11 @@ const api = {
     return out;
   },
   speaking: (device: string): boolean => need().speaking(device),
+  /** Re-reads bandwidth now (re-capping the microphone) and returns each connection's cap (bit/s). */
+  bitrates: async (): Promise<Record<string, number | undefined>> => {
+    await need().quality();
+    return need().bitrates();
+  },
   setMuted: (on: boolean): number => {
     need().setMuted(on);
     return Date.now();

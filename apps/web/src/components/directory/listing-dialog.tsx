@@ -7,6 +7,7 @@
 import { fromHex } from '@parley/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { publicListing } from '../../lib/directory/public-listing.ts';
+import { wrapTab } from '../../lib/focus-wrap.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import type { KnownRoom } from '../../lib/parley/room-list.ts';
 import { buttonClass, inputClass, labelClass } from '../onboarding/step-frame.tsx';
@@ -20,6 +21,7 @@ export const ListingDialog = ({ room, onClose }: { room: KnownRoom; onClose: () 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const first = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLElement>(null);
   useEffect(() => {
     first.current?.focus();
     // Captured first and stopped, so Escape closes this dialog and not the settings screen under it.
@@ -50,7 +52,14 @@ export const ListingDialog = ({ room, onClose }: { room: KnownRoom; onClose: () 
 
   return (
     <div className="fixed inset-0 z-40 flex items-center justify-center bg-black/60 p-4">
-      <section role="dialog" aria-modal="true" aria-labelledby="listing-title" className="w-full max-w-md rounded-lg bg-[#2b2d31] p-6 shadow-xl">
+      <section
+        ref={box}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="listing-title"
+        onKeyDown={(e) => wrapTab(e, box.current)}
+        className="w-full max-w-md rounded-lg bg-[#2b2d31] p-6 shadow-xl"
+      >
         <h2 id="listing-title" className="mb-3 text-xl font-bold text-white">
           Directory listing
         </h2>

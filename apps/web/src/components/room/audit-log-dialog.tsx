@@ -5,27 +5,18 @@
  * chain); filtered by person and by action. Anyone in the room may read it: the log is the room.
  */
 import { equals, fromHex, toHex } from '@parley/protocol';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { wrapTab } from '../../lib/focus-wrap.ts';
+import { useId, useMemo, useState } from 'react';
 import { actionWords, auditRows } from '../../lib/parley/audit-rows.ts';
 import { shownAs } from '../../lib/parley/names.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
+import { useModal } from '../../lib/use-modal.ts';
 
 export const AuditLogDialog = ({ roomHex, roomName, onClose }: { roomHex: string; roomName: string; onClose: () => void }) => {
   const { client, identity, version } = useParley();
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, wrap } = useModal();
   const titleId = useId();
   const [person, setPerson] = useState('');
   const [kind, setKind] = useState('');
-  useEffect(() => {
-    const d = ref.current;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    if (d !== null && !d.open) d.showModal();
-    return () => {
-      d?.close();
-      opener?.focus();
-    };
-  }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the trigger: the client's state changed, so read again
   const rows = useMemo(() => {
     const room = fromHex(roomHex);
@@ -45,7 +36,7 @@ export const AuditLogDialog = ({ roomHex, roomName, onClose }: { roomHex: string
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      onKeyDown={(e) => wrapTab(e, ref.current)}
+      onKeyDown={wrap}
       onCancel={(e) => {
         e.preventDefault();
         onClose();

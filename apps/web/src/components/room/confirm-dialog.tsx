@@ -4,8 +4,8 @@
  * Tab and Shift+Tab wrap around the dialog's controls, Escape cancels, the title labels it, and focus returns to what opened it.
  * The action's error, if any, is shown inside and the dialog stays open.
  */
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { wrapTab } from '../../lib/focus-wrap.ts';
+import { type ReactNode, useId, useState } from 'react';
+import { useModal } from '../../lib/use-modal.ts';
 
 export const ConfirmDialog = ({
   title,
@@ -25,20 +25,11 @@ export const ConfirmDialog = ({
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) => {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, wrap } = useModal();
   const titleId = useId();
   const bodyId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    const d = ref.current;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    if (d !== null && !d.open) d.showModal();
-    return () => {
-      d?.close();
-      opener?.focus();
-    };
-  }, []);
   const confirm = () => {
     setBusy(true);
     setError(undefined);
@@ -53,7 +44,7 @@ export const ConfirmDialog = ({
       ref={ref}
       aria-labelledby={titleId}
       aria-describedby={bodyId}
-      onKeyDown={(e) => wrapTab(e, ref.current)}
+      onKeyDown={wrap}
       onCancel={(e) => {
         e.preventDefault();
         if (!busy) onClose();

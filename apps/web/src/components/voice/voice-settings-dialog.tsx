@@ -3,32 +3,25 @@
  * Voice settings: voice activity or push to talk (and its key, set by pressing it), the microphone
  * and the speakers. Device names show once the browser has granted the microphone.
  */
-import { useEffect, useId, useRef, useState } from 'react';
-import { wrapTab } from '../../lib/focus-wrap.ts';
+import { useEffect, useId, useState } from 'react';
 import { useVoice } from '../../lib/parley/voice.tsx';
 import { keyLabel } from '../../lib/parley/voice-prefs.ts';
+import { useModal } from '../../lib/use-modal.ts';
 
 const select = 'mt-1 block w-full rounded bg-[#1e1f22] px-2 py-1.5 text-sm text-[#dbdee1] outline-none focus:ring-2 focus:ring-[#5865f2]';
 
 export const VoiceSettingsDialog = ({ onClose }: { onClose: () => void }) => {
   const v = useVoice();
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, wrap } = useModal();
   const titleId = useId();
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [capturing, setCapturing] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   useEffect(() => {
-    const d = ref.current;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    if (d !== null && !d.open) d.showModal();
     void navigator.mediaDevices
       ?.enumerateDevices()
       .then(setDevices)
       .catch(() => undefined);
-    return () => {
-      d?.close();
-      opener?.focus();
-    };
   }, []);
   const mics = devices.filter((d) => d.kind === 'audioinput');
   const speakers = devices.filter((d) => d.kind === 'audiooutput');
@@ -49,7 +42,7 @@ export const VoiceSettingsDialog = ({ onClose }: { onClose: () => void }) => {
           setCapturing(false);
           return;
         }
-        wrapTab(e, ref.current);
+        wrap(e);
       }}
       onCancel={(e) => {
         e.preventDefault();
