@@ -11,6 +11,7 @@ import {
   DEFAULT_VOICE_MESH_LIMIT,
   electForwarder,
   type ForwarderCandidate,
+  fromHex,
   toHex,
   VOICE_FLAG_DEAFENED,
   VOICE_FLAG_MUTED,
@@ -97,6 +98,7 @@ export class VoiceEngine {
   #pttDown = false;
   #voiceUntil = 0;
   readonly #lossBase = new Map<string, { lost: number; received: number }>();
+  #measured: Record<string, LinkQuality> = {};
   #placeholder: MediaStreamTrack | undefined;
   #muted = false;
   #deafened = false;
@@ -165,7 +167,7 @@ export class VoiceEngine {
       }, every),
     );
     this.#timers.push(setInterval(() => this.#pollSpeaking(), 100));
-    // Bandwidth is re-read and the microphone's bitrate re-capped every few seconds (quality() does both).
+    // Bandwidth and quality are read, and the microphone's bitrate re-capped, every few seconds (quality() does all three).
     this.#timers.push(setInterval(() => void this.quality().catch(() => undefined), BITRATE_EVERY_MS));
     if (typeof addEventListener === 'function') addEventListener('pagehide', this.#onPageHide);
   }
@@ -284,7 +286,7 @@ export class VoiceEngine {
       onTrack: (tr, track) => {
         const speaker = () => {
           const hexOf = (tr.mid !== null ? peer.sources[tr.mid] : undefined) ?? hex;
-          return hexOf === hex ? remote : hexToBytes(hexOf);
+          return hexOf === hex ? remote : fromHex(hexOf);
         };
         const id = (tr.mid !== null ? peer.sources[tr.mid] : undefined) ?? hex;
         const raw = isForwarder ? (sealed: Uint8Array) => this.relay.push(hex, sealed, this.#listenersOf()) : undefined;
@@ -478,6 +480,16 @@ export class VoiceEngine {
    * selected ICE candidate pair; loss from the inbound audio since the previous call.
    */
   async quality(): Promise<Record<string, LinkQuality>> {
+    this.#measured = await this.#measureAll();
+    return this.#measured;
+  }
+
+  /** What the last quality() measured (the engine measures every few seconds by itself). */
+  measured(): Record<string, LinkQuality> {
+    return this.#measured;
+  }
+
+  async #measureAll(): Promise<Record<string, LinkQuality>> {
     const byLink = new Map<string, LinkQuality>();
     for (const l of this.#links.values()) byLink.set(l.peer.remoteHex, await this.#measure(l.peer));
     const out: Record<string, LinkQuality> = {};
@@ -590,9 +602,3 @@ export class VoiceEngine {
     await this.graph.close();
   }
 }
-
-const hexToBytes = (hex: string): Uint8Array => {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-};

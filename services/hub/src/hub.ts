@@ -415,10 +415,7 @@ export class Hub implements HubCore {
       return 'reject';
     }
     // Gossip shares the PUT token bucket: a peer over its rate is not relayed for (no penalty).
-    if (this.#buckets !== undefined && !this.#buckets.take(from, 1)) {
-      this.#metrics.rejected('rate');
-      return 'ignore';
-    }
+    if (this.#overRate(from)) return 'ignore';
     if (this.#gossipInFlight >= this.#limits.maxGossipInFlight) {
       this.#metrics.rejected('busy');
       return 'ignore';
@@ -445,14 +442,18 @@ export class Hub implements HubCore {
     return code === undefined ? 'reject' : { verdict: 'reject', code };
   }
 
+  /** Gossip (objects and typing signals) shares the PUT token bucket: a peer over its rate is not relayed for, and counted. */
+  #overRate(from: string): boolean {
+    if (this.#buckets === undefined || this.#buckets.take(from, 1)) return false;
+    this.#metrics.rejected('rate');
+    return true;
+  }
+
   /** A typing signal (PROTOCOL 5.7) from a member of a served room: relayed when its checks pass, never stored. */
   #typingVerdict(room: Uint8Array, bytes: Uint8Array, from: string): GossipOutcome {
     const s = this.#sessions.get(toHex(room));
     if (s === undefined || !s.ready || this.#stopping) return 'ignore';
-    if (this.#buckets !== undefined && !this.#buckets.take(from, 1)) {
-      this.#metrics.rejected('rate');
-      return 'ignore';
-    }
+    if (this.#overRate(from)) return 'ignore';
     try {
       return readTyping(bytes, room, s, undefined, (this.#o.now ?? Date.now)(), nodeCrypto) === undefined ? 'ignore' : 'accept';
     } catch (e) {

@@ -77,7 +77,6 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
   const [prefs, setPrefsState] = useState<VoicePrefs>(() => loadVoicePrefs());
   const [tick, setTick] = useState(0);
   const [talking, setTalking] = useState(false);
-  const quality = useRef<Record<string, LinkQuality>>({});
   const bump = useCallback(() => setTick((t) => t + 1), []);
 
   const leave = useCallback(async () => {
@@ -85,7 +84,6 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
     engine.current = undefined;
     setAt(undefined);
     setTalking(false);
-    quality.current = {};
     await e?.leave();
   }, []);
 
@@ -137,17 +135,10 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
     [client, prefs, bump, leave],
   );
 
-  // Announcements arrive every second: refresh flags, and measure quality, on that beat.
+  // The engine measures link quality every few seconds; the people list is redrawn on a 2 s beat to show it.
   useEffect(() => {
     if (at === undefined) return;
-    const t = setInterval(() => {
-      const e = engine.current;
-      if (e === undefined) return;
-      void e.quality().then((q) => {
-        quality.current = q;
-        bump();
-      });
-    }, 2000);
+    const t = setInterval(bump, 2000);
     return () => clearInterval(t);
   }, [at, bump]);
 
@@ -217,6 +208,7 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
       volume: 1,
       quality: undefined,
     };
+    const quality = e.measured();
     const others = e.roster.list().map(
       (r): CallPerson => ({
         device: r.deviceHex,
@@ -226,7 +218,7 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
         muted: r.muted,
         deafened: r.deafened,
         volume: e.graph.volume(r.deviceHex),
-        quality: quality.current[r.deviceHex],
+        quality: quality[r.deviceHex],
       }),
     );
     return { ...at, people: [me, ...others], topology: e.topology().mode, talking };
