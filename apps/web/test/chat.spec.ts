@@ -192,6 +192,28 @@ test('typing: the other side sees "Bob is typing…" while he writes, gone when 
   await alice.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 10_000 });
 });
 
+test('status: each sees the other online; "Appear offline" turns Bob offline for Alice at once, and back', T, async () => {
+  const member = (page: Page, name: string, status: string) => page.locator(`[data-testid="member"][data-status="${status}"]`, { hasText: name });
+  await member(alice, 'Bob', 'online').waitFor({ timeout: 30_000 });
+  await member(bob, 'Alice', 'online').waitFor({ timeout: 30_000 });
+  await member(alice, 'Alice', 'online').waitFor();
+  assert.equal(await alice.getByTestId('online-count').textContent(), '2 online');
+  await shot(alice, 'chat-3c-status');
+  await bob.getByRole('button', { name: 'Settings', exact: true }).click();
+  const appearOffline = bob.getByRole('switch', { name: 'Appear offline' });
+  await appearOffline.click();
+  assert.equal(await appearOffline.getAttribute('aria-checked'), 'true');
+  const t0 = Date.now();
+  // Said once ('offline'), then nothing: well inside the 75 s a silent device takes to expire.
+  await member(alice, 'Bob', 'offline').waitFor({ timeout: 15_000 });
+  console.log(`# bob offline at alice ${Date.now() - t0} ms after "Appear offline"`);
+  await assertAccessible(alice, 'room with an offline member');
+  await appearOffline.click();
+  await bob.keyboard.press('Escape');
+  await member(alice, 'Bob', 'online').waitFor({ timeout: 15_000 });
+  assert.equal(await bob.evaluate(() => localStorage.getItem('parley.invisible.v1')), null);
+});
+
 const channelButton = (page: Page, name: string) => page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: new RegExp(`^${name}`) });
 const shownCount = (page: Page) => page.getByTestId('message').count();
 

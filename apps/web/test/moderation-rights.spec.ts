@@ -1,7 +1,8 @@
 /**
- * The member list offers Kick and Ban exactly where the authority log would accept them: for every
- * pair of people in a room with an owner, two moderators and two members, `rightsOver` says yes if
- * and only if replaying the log with that person's KICK / BAN of the other leaves the entry valid
+ * The member list offers Mute, Kick and Ban, and a message's toolbar a moderator's Delete, exactly
+ * where the authority log would accept them: for every pair of people in a room with an owner, two
+ * moderators and two members, `rightsOver` and `messageRights` say yes if and only if replaying the
+ * log with that person's MUTE / KICK / BAN / DELETE_MESSAGE of the other leaves the entry valid
  * (capability and rank, both checked by the protocol core); someone holding the capability without
  * the rank sees the actions greyed. Role badges list the roles by rank,
  * the creator's Owner first, and never the implicit Member role.
@@ -23,7 +24,7 @@ import {
   utf8,
 } from '@parley/protocol';
 import { nodeCrypto as crypto } from '@parley/protocol/crypto-node';
-import { rightsOver, roleBadges } from '../src/lib/parley/moderation.ts';
+import { messageRights, rightsOver, roleBadges } from '../src/lib/parley/moderation.ts';
 
 const T0 = 1_750_000_000_000;
 const person = (name: string): Author => {
@@ -33,6 +34,8 @@ const person = (name: string): Author => {
 
 const names = ['owner', 'mod1', 'mod2', 'ann', 'ben'] as const;
 const people = Object.fromEntries(names.map((n) => [n, person(n)])) as Record<(typeof names)[number], Author>;
+
+const CHANNEL = new Uint8Array(16).fill(3);
 
 const build = (): { entries: Signed<AuthorityEntry>[]; state: RoomState } => {
   const entries: Signed<AuthorityEntry>[] = [createGenesis({ author: people.owner, name: 'Rights', nonce: new Uint8Array(16).fill(7), time: T0 }, crypto)];
@@ -44,6 +47,7 @@ const build = (): { entries: Signed<AuthorityEntry>[]; state: RoomState } => {
     assert.equal(state.rejected.length + state.pending.length, 0, `${action.kind} is valid`);
   };
   add(people.owner, { kind: 'set_policy', policy: { ...state.policy(), join: 'open' } });
+  add(people.owner, { kind: 'create_channel', channel: CHANNEL, name: 'general', channelKind: 'text', topic: '' });
   for (const n of ['mod1', 'mod2', 'ann', 'ben'] as const) add(people[n], { kind: 'join' });
   add(people.owner, { kind: 'grant', target: people.mod1.account, role: 'mod' });
   add(people.owner, { kind: 'grant', target: people.mod2.account, role: 'mod' });
@@ -51,22 +55,36 @@ const build = (): { entries: Signed<AuthorityEntry>[]; state: RoomState } => {
 };
 
 /** Whether the log accepts `who` kicking or banning `target` now. */
-const accepted = (entries: readonly Signed<AuthorityEntry>[], state: RoomState, who: Author, kind: 'kick' | 'ban', target: Author): boolean => {
+const accepted = (
+  entries: readonly Signed<AuthorityEntry>[],
+  state: RoomState,
+  who: Author,
+  kind: 'kick' | 'ban' | 'mute' | 'delete_message',
+  target: Author,
+): boolean => {
   const cutoffs = cutoffRows(state, target.account);
-  const action: EntryAction = kind === 'ban' ? { kind, target: target.account, cutoffs, purge: false } : { kind, target: target.account, cutoffs };
+  const action: EntryAction =
+    kind === 'ban'
+      ? { kind, target: target.account, cutoffs, purge: false }
+      : kind === 'delete_message'
+        ? { kind, channel: CHANNEL, message: new Uint8Array(32).fill(9), author: target.account }
+        : { kind, target: target.account, cutoffs };
   const e = nextEntry(state, who, action, T0 + 60_000, crypto);
   const after = replayAuthority([...entries, e], crypto);
   const p = after.positionOf(e.id);
   return p !== undefined && after.isValid(p);
 };
 
-test('Kick and Ban are offered exactly where the authority log accepts them', () => {
+test('Mute, Kick, Ban and a moderator Delete are offered exactly where the authority log accepts them', () => {
   const { entries, state } = build();
   const offered: string[] = [];
   for (const a of names)
     for (const b of names) {
       const r = rightsOver(state, people[a].account, people[b].account);
-      for (const kind of ['kick', 'ban'] as const) {
+      const del = messageRights(state, people[a].account, people[b].account).delete;
+      if (a !== b) assert.equal(del, accepted(entries, state, people[a], 'delete_message', people[b]), `${a} deletes a message of ${b}`);
+      else assert.equal(del, false, 'one deletes one own message with a delete envelope, not as a moderator');
+      for (const kind of ['mute', 'kick', 'ban'] as const) {
         // Acting on oneself is never offered (a LEAVE is the way out); the log's answer is not asked.
         if (a === b) {
           assert.equal(r[kind], false, `${a} is offered no ${kind} of themself`);

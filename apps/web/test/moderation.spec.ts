@@ -142,6 +142,50 @@ test('Alice starts a community; Bob (browser) and Carol (Node client) join from 
   assert.equal(await alice.getByRole('button', { name: /^Actions for Alice/ }).count(), 0, 'no actions on oneself');
 });
 
+test('the owner mutes Bob (he reads, cannot send) and unmutes him; deletes his message as a moderator; pins one of hers', T, async () => {
+  const bobRow = alice.getByTestId('member').filter({ hasText: 'Bob' });
+  await bobRow.getByRole('button', { name: 'Actions for Bob' }).click();
+  await bobRow.getByRole('button', { name: 'Mute Bob' }).click();
+  await bobRow.getByTestId('muted-badge').waitFor({ timeout: 30_000 });
+  await bob.getByTestId('muted').filter({ hasText: 'A moderator muted you in Orchard' }).waitFor({ timeout: 60_000 });
+  assert.equal(await bob.getByLabel(/^Message #general/).isDisabled(), true, 'a muted member cannot type');
+  await send(alice, 'said while Bob is muted');
+  await waitForTexts(bob, ['said while Bob is muted'], 60_000);
+  await shot(bob, 'moderation-0-muted');
+  await assertAccessible(bob, 'muted member');
+  await bobRow.getByRole('button', { name: 'Actions for Bob' }).click();
+  await bobRow.getByRole('button', { name: 'Unmute Bob' }).click();
+  await bob
+    .getByLabel(/^Message #general/)
+    .and(bob.locator(':enabled'))
+    .waitFor({ timeout: 60_000 });
+  assert.equal(await bob.getByTestId('muted').count(), 0);
+
+  // A moderator's delete: Bob's message becomes a tombstone naming who removed it, on both sides.
+  await send(bob, 'an off-topic message from Bob');
+  await waitForTexts(alice, ['an off-topic message from Bob'], 60_000);
+  // Bob, a plain member, is offered no delete or pin on Alice's message.
+  const alicesOnBob = bob.getByTestId('message').filter({ hasText: 'said while Bob is muted' });
+  await alicesOnBob.hover();
+  assert.equal(await alicesOnBob.getByRole('button', { name: 'Delete' }).count(), 0);
+  assert.equal(await alicesOnBob.getByRole('button', { name: 'Pin' }).count(), 0);
+  const bobsMessage = alice.getByTestId('message').filter({ hasText: 'an off-topic message from Bob' });
+  await bobsMessage.hover();
+  await bobsMessage.getByRole('button', { name: 'Delete' }).click();
+  await alice.getByRole('group', { name: 'Delete Bob’s message for everyone?' }).getByRole('button', { name: 'Delete' }).click();
+  for (const page of [alice, bob])
+    await page.getByTestId('tombstone').filter({ hasText: 'message deleted by a moderator (Alice)' }).waitFor({ timeout: 60_000 });
+
+  // Pins: Alice pins her own message; both see it marked.
+  const alicesMessage = alice.getByTestId('message').filter({ hasText: 'said while Bob is muted' });
+  await alicesMessage.hover();
+  await alicesMessage.getByRole('button', { name: 'Pin' }).click();
+  await alicesMessage.getByTestId('pinned').waitFor({ timeout: 30_000 });
+  await bob.getByTestId('message').filter({ hasText: 'said while Bob is muted' }).getByTestId('pinned').waitFor({ timeout: 60_000 });
+  await shot(alice, 'moderation-0b-deleted-and-pinned');
+  await assertAccessible(alice, 'a moderated channel');
+});
+
 test('the owner bans Bob from the member list, behind an accessible confirmation', T, async () => {
   const bobRow = alice.getByTestId('member').filter({ hasText: 'Bob' });
   await bobRow.getByRole('button', { name: 'Actions for Bob' }).click();

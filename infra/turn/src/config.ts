@@ -5,6 +5,14 @@
  * refused rather than escaped.
  */
 
+import { isIP } from 'node:net';
+
+/** coturn's `external-ip`: one IP address, or `public/private` for a server behind NAT. */
+const externalIpOk = (v: string): boolean => {
+  const parts = v.split('/');
+  return parts.length <= 2 && parts.every((p) => isIP(p) !== 0);
+};
+
 export class TurnConfigError extends Error {
   readonly option: string;
   constructor(option: string, message: string) {
@@ -164,7 +172,7 @@ export const parseTurnConfig = (argv: readonly string[], env: Readonly<Record<st
   if (c.minPort > c.maxPort) throw new TurnConfigError('min-port', `above --max-port (${c.minPort} > ${c.maxPort})`);
   if ((c.cert === undefined) !== (c.pkey === undefined)) throw new TurnConfigError(c.cert === undefined ? 'cert' : 'pkey', 'TLS needs both --cert and --pkey');
   if (c.loopback && c.cert !== undefined) throw new TurnConfigError('loopback', 'is for tests: no TLS');
-  if (c.externalIp !== undefined && !/^[0-9a-fA-F:.]+(\/[0-9a-fA-F:.]+)?$/.test(c.externalIp))
+  if (c.externalIp !== undefined && !externalIpOk(c.externalIp))
     throw new TurnConfigError('external-ip', `expected an IP or public/private, got "${c.externalIp}"`);
   return c;
 };

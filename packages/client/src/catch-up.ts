@@ -1,6 +1,6 @@
 /**
  * Catch-up with one peer over the sync protocol: the authority log (with bundles, shares and profiles) first,
- * then every channel's have-vector from the peer against ours (so the number of messages to fetch
+ * then (unless only the log is asked for) every channel's have-vector from the peer against ours (so the number of messages to fetch
  * is known before the first is fetched), then GET_RANGE for what we lack, reporting progress as it
  * goes. Everything received goes through the ingest path. Outbox entries the peer is seen to hold
  * are acknowledged.
@@ -32,6 +32,7 @@ export const catchUp = async (
   s: RoomSession,
   peer: string,
   onProgress?: (p: CatchUpProgress) => void,
+  o: { readonly authorityOnly?: boolean } = {},
 ): Promise<CatchUpResult> => {
   let frames = 0;
   let authority: Uint8Array[];
@@ -49,7 +50,8 @@ export const catchUp = async (
   }
   const plan: { channel: Uint8Array; remote: HaveVector; ranges: ReturnType<typeof lacking> }[] = [];
   let total = 0;
-  for (const ch of s.ready ? s.state.channels() : []) {
+  // A join needs only the log before its JOIN; the channels' history follows while keys arrive.
+  for (const ch of s.ready && o.authorityOnly !== true ? s.state.channels() : []) {
     let remote: HaveVector;
     try {
       remote = await node.have(peer, s.id, ch.id);

@@ -10,8 +10,10 @@ import {
   type GossipOutcome,
   type ParleyNode,
   type ParleyNodeOptions,
+  parseStatusTopic,
   parseTopic,
   parseTypingTopic,
+  statusTopic,
   typingTopic,
 } from '@parley/net';
 import {
@@ -29,6 +31,7 @@ import {
   type HistoryMessage,
   isProtocolError,
   type MemberInfo,
+  type MemberStatus,
   nextEntry,
   nobleCrypto,
   normalizeTag,
@@ -52,6 +55,7 @@ import { type JoinResult, type JoinStep, joinRoom } from './join.ts';
 import { keyWork } from './key-work.ts';
 import { ConnectionLadder, type LadderState } from './ladder.ts';
 import { ListingPublisher, type PublishedListing } from './listing-publisher.ts';
+import type { OwnStatus } from './member-status.ts';
 import { draftEnvelope, type EnvelopeRequest } from './messages.ts';
 import { removalCutoffs } from './moderation.ts';
 import { reoffer } from './outbox.ts';
@@ -70,6 +74,7 @@ import {
   revokeInviteAction,
 } from './room-admin.ts';
 import { RoomSession } from './room-session.ts';
+import { StatusService } from './status-service.ts';
 import { storeSyncSource } from './store-source.ts';
 import { readTyping, typingSignal } from './typing.ts';
 
@@ -112,6 +117,12 @@ export interface ParleyClientOptions {
   readonly relayOnly?: boolean;
   /** Where shared files' chunks are kept (and served from). Default: in memory. */
   readonly files?: FileStore;
+  /**
+   * What this device tells the rooms' members about itself (PROTOCOL 5.8): 'online' (default),
+   * 'idle', or 'invisible' (nothing: shown offline). `setStatus` changes it. Repeat period and
+   * time-to-live of signals are for tests (defaults 30 s and 75 s).
+   */
+  readonly status?: { readonly initial?: OwnStatus; readonly repeatMs?: number; readonly ttlMs?: number };
   /** Bounds of the fallback ladder's rungs (ms); see ConnectionLadder. */
   readonly ladder?: { readonly directTimeoutMs?: number; readonly turnTimeoutMs?: number; readonly redialMs?: number };
 }
@@ -155,6 +166,7 @@ export class ParleyClient {
   readonly #ladder: ConnectionLadder;
   readonly #profileQueued = new Set<string>();
   readonly #files: FileSharing;
+  readonly #status: StatusService;
 
   private constructor(o: ParleyClientOptions, node: ParleyNode, ownsNode: boolean) {
     this.#opts = o;
@@ -174,6 +186,7 @@ export class ParleyClient {
       events: this.#events,
       session: (room) => this.#sessions.get(toHex(room)),
       onAuthority: (s) => this.#onAuthority(s),
+      groupWrites: true,
     });
     this.#files = new FileSharing({
       node,
@@ -197,6 +210,16 @@ export class ParleyClient {
       policyUrls: () => [...this.#sessions.values()].filter((s) => s.ready).flatMap((s) => s.state.policy().iceServers),
     });
     this.#ladder = new ConnectionLadder({ node, ice: this.#ice, ...o.ladder });
+    this.#status = new StatusService({
+      node,
+      crypto: this.crypto,
+      now: this.now,
+      events: this.#events,
+      identity: () => this.#identity,
+      sessions: () => this.#sessions.values(),
+      session: (hex) => this.#sessions.get(hex),
+      ...o.status,
+    });
     const dir = o.directory ?? {};
     this.#listings =
       dir === false
@@ -312,6 +335,7 @@ export class ParleyClient {
   /** Stops the loop and (if the client created it) the node. The store stays open: it is the caller's. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.#status.stop();
     this.#closed = true;
     this.#listings?.stop();
     this.#ice.stop();
@@ -352,6 +376,11 @@ export class ParleyClient {
       const v = this.#typingOutcome(typing, bytes);
       return typeof v === 'string' ? v : 'reject';
     }
+    const status = parseStatusTopic(topic);
+    if (status !== undefined) {
+      const v = this.#status.outcome(status, bytes);
+      return typeof v === 'string' ? v : 'reject';
+    }
     const t = parseTopic(topic);
     if (this.#closed || t === undefined) return 'ignore';
     return this.ingest.frame(bytes, from, { room: t.room });
@@ -361,6 +390,8 @@ export class ParleyClient {
   async gossipOutcome(topic: string, bytes: Uint8Array, from: string): Promise<GossipOutcome> {
     const typing = parseTypingTopic(topic);
     if (typing !== undefined) return this.#typingOutcome(typing, bytes);
+    const status = parseStatusTopic(topic);
+    if (status !== undefined) return this.#status.outcome(status, bytes);
     if (this.#closed || parseTopic(topic) === undefined) return 'ignore';
     let code: string | undefined;
     const v = await this.ingest.frame(bytes, from, {
@@ -474,6 +505,11 @@ export class ParleyClient {
     if (!s.topics.has('typing')) {
       s.topics.add('typing');
       this.node.gossip.join(typingTopic(s.id));
+    }
+    if (!s.topics.has('status')) {
+      s.topics.add('status');
+      this.node.gossip.join(statusTopic(s.id));
+      this.#status.joined(s);
     }
     for (const ch of s.state.channels()) {
       const hex = toHex(ch.id);
@@ -625,10 +661,35 @@ export class ParleyClient {
   /** Drops a room's session here: its topics left, no longer listed or announced. */
   #forget(s: RoomSession): void {
     if (this.#sessions.get(s.hex) === s) this.#sessions.delete(s.hex);
-    for (const t of s.topics)
-      this.node.gossip.leave(t === 'authority' ? authorityTopic(s.id) : t === 'typing' ? typingTopic(s.id) : channelTopic(s.id, fromHex(t)));
+    if (s.topics.has('status')) this.#status.left(s);
+    for (const t of s.topics) this.node.gossip.leave(this.#topicName(s, t));
     s.topics.clear();
     this.#announced.delete(s.hex);
+  }
+
+  #topicName(s: RoomSession, t: string): string {
+    if (t === 'authority') return authorityTopic(s.id);
+    if (t === 'typing') return typingTopic(s.id);
+    if (t === 'status') return statusTopic(s.id);
+    return channelTopic(s.id, fromHex(t));
+  }
+
+  /** What this device tells the rooms' members: 'online', 'idle' or 'invisible'. */
+  get status(): OwnStatus {
+    return this.#status.own;
+  }
+
+  /** Changes this device's status in every room at once (PROTOCOL 5.8); going invisible says 'offline' once. */
+  setStatus(status: OwnStatus): void {
+    this.#status.set(status);
+  }
+
+  /**
+   * Who else is here: the room's members whose devices said 'online' or 'idle' within the last 75 s
+   * (account hex -> status). Everyone else is offline. This device itself is not counted.
+   */
+  memberStatuses(room: Uint8Array): Map<string, MemberStatus> {
+    return this.#status.of(this.#session(room).hex);
   }
 
   channels(room: Uint8Array): ChannelInfo[] {
@@ -675,13 +736,13 @@ export class ParleyClient {
    * join's and the one a new connection starts would otherwise fetch and check the same history
    * twice side by side); the later one then finds little left to fetch.
    */
-  #catchUp(s: RoomSession, peer: string): Promise<number> {
+  #catchUp(s: RoomSession, peer: string, o: { authorityOnly?: boolean } = {}): Promise<number> {
     const key = `${s.hex}/${peer}`;
     const before = this.#catchUps.get(key) ?? Promise.resolve();
     const run = before
       .catch(() => undefined)
       .then(async () => {
-        const r = await catchUp(this.node, this.store, this.ingest, s, peer, (p) => this.#events.emit('progress', { room: s.id, peer, ...p }));
+        const r = await catchUp(this.node, this.store, this.ingest, s, peer, (p) => this.#events.emit('progress', { room: s.id, peer, ...p }), o);
         if (r.served) this.#events.emit('sync', { room: s.id, peer, frames: r.frames });
         return r.frames;
       });
@@ -731,7 +792,7 @@ export class ParleyClient {
     return joinRoom(this, inviteUrl, o.timeoutMs ?? 60_000, {
       newSession: (room) => this.#newSession(room),
       abandon: (s) => this.#forget(s),
-      catchUp: (s, peer) => this.#catchUp(s, peer),
+      catchUp: (s, peer, o) => this.#catchUp(s, peer, o),
       peers: () => this.#peers(),
       onJoined: (s) => {
         this.#onAuthority(s);

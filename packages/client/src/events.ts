@@ -1,5 +1,5 @@
 /** The client's events and a small typed emitter (no node:events, so the SDK runs in a browser). */
-import type { HistoryMessage, VoiceSignal } from '@parley/protocol';
+import type { HistoryMessage, MemberStatus, VoiceSignal } from '@parley/protocol';
 
 export interface MessageEvent {
   readonly room: Uint8Array;
@@ -72,6 +72,13 @@ export interface TypingEvent {
   readonly account: Uint8Array;
 }
 
+/** A member's status changed in a room: their devices' STATUS signals taken together (PROTOCOL 5.8). */
+export interface StatusEvent {
+  readonly room: Uint8Array;
+  readonly account: Uint8Array;
+  readonly status: MemberStatus;
+}
+
 /** A valid voice signal from another device (PROTOCOL 11.1). */
 export interface VoiceEvent {
   readonly room: Uint8Array;
@@ -84,6 +91,7 @@ export interface ClientEvents {
   voice: VoiceEvent;
   profile: ProfileEvent;
   typing: TypingEvent;
+  status: StatusEvent;
   acked: AckEvent;
   message: MessageEvent;
   state: StateEvent;

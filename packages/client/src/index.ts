@@ -38,6 +38,7 @@ export {
   type ProgressEvent,
   type RejectEvent,
   type StateEvent,
+  type StatusEvent,
   type SyncEvent,
   type TypingEvent,
   type VoiceEvent,
@@ -62,6 +63,7 @@ export type { InviteOptions } from './invite.ts';
 export { type JoinResult, type JoinStep, WithheldLogError } from './join.ts';
 export { ConnectionLadder, type LadderAttempt, type LadderOptions, type LadderState, type Rung } from './ladder.ts';
 export { ListingPublisher, type ListingPublisherDeps, type ListingSink, type PublishedListing, solveListing } from './listing-publisher.ts';
+export { type OwnStatus, readStatus, StatusBook } from './member-status.ts';
 export { bestPathByPeer, type ConnectionPath, connectionPaths, type PeerPath, pathOfAddr, selectedPairPath } from './paths.ts';
 export type { RoleInput } from './room-admin.ts';
 export { RoomSession } from './room-session.ts';

@@ -43,6 +43,7 @@ import type { ClientEvents, Emitter } from './events.ts';
 import { channelDurability, pinnedHubs } from './hub-push.ts';
 import type { Identity } from './identity.ts';
 import { HOLD_LIMIT, type RoomSession } from './room-session.ts';
+import { WriteBatch } from './write-batch.ts';
 
 /** Signature checks off the event loop, e.g. `@parley/verify`'s VerifyPool. */
 export interface Verifier {
@@ -61,6 +62,12 @@ export interface IngestDeps {
   readonly session: (room: Uint8Array) => RoomSession | undefined;
   /** Called after the room's authority log gained valid entries (keys, topics, shares). */
   readonly onAuthority: (s: RoomSession) => void;
+  /**
+   * Write-behind envelopes go to the store in group commits (WriteBatch: one `has` and one `put` per
+   * batch instead of a transaction each). For stores where a transaction is dear and nothing groups
+   * writes already (IndexedDB); a hub's store groups its own. Default false.
+   */
+  readonly groupWrites?: boolean;
 }
 
 export interface IngestOptions {
@@ -84,8 +91,11 @@ export class Ingest {
   /** Frames rejected, by error code (tests and diagnostics). */
   readonly rejections = new Map<string, number>();
 
+  readonly #behind: WriteBatch | undefined;
+
   constructor(deps: IngestDeps) {
     this.#d = deps;
+    this.#behind = deps.groupWrites === true ? new WriteBatch(deps.store) : undefined;
   }
 
   async #open<T>(codec: BodyCodec<T>, bytes: Uint8Array): Promise<Signed<T>> {
@@ -205,8 +215,10 @@ export class Ingest {
     if (o.storeBehind !== undefined && o.local !== true) {
       // No `has` round trip first: put adds only rows it does not hold, and its count says whether this is news.
       s.noteEnvelope(e, mine);
-      const write = this.#d.store.put([storedFromSigned(e, this.#d.now())]).then((added) => {
-        if (added > 0) this.#emitMessage(s, e, false);
+      const obj = storedFromSigned(e, this.#d.now());
+      const isNew = this.#behind === undefined ? this.#d.store.put([obj]).then((added) => added > 0) : this.#behind.add(s.hex, obj);
+      const write = isNew.then((fresh) => {
+        if (fresh) this.#emitMessage(s, e, false);
       });
       o.storeBehind(write);
       return 'accept';

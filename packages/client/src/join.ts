@@ -29,7 +29,8 @@ export interface JoinDeps {
   newSession(room: Uint8Array): RoomSession;
   /** Forgets a session this join opened and could not finish (so no half-joined room is listed). */
   abandon(s: RoomSession): void;
-  catchUp(s: RoomSession, peer: string): Promise<number>;
+  /** Catches up with a peer; `authorityOnly`: the log (with bundles, shares, profiles) and no channel history. */
+  catchUp(s: RoomSession, peer: string, o?: { authorityOnly?: boolean }): Promise<number>;
   peers(): string[];
   onJoined(s: RoomSession): void;
   sleep(ms: number): Promise<void>;
@@ -127,8 +128,10 @@ const joinSession = async (client: ParleyClient, invite: Invite, s: RoomSession,
   // A join right after the node started may find the hubs still being dialled: wait for the first
   // connection rather than ask a DHT that nobody can reach yet.
   if (d.peers().length === 0) await d.firstPeer?.(Math.min(FIRST_PEER_WAIT_MS, timeoutMs));
+  // Only the log before the JOIN: the history is fetched after it, while the members' key shares are on their way.
+  const logOnly = { authorityOnly: true };
   for (const peer of d.peers()) {
-    if ((await d.catchUp(s, peer).catch(() => 0)) > 0) syncedFrom.add(peer);
+    if ((await d.catchUp(s, peer, logOnly).catch(() => 0)) > 0) syncedFrom.add(peer);
     // One peer that served the whole log is enough to join; the others are caught up with afterwards.
     if (complete(s, invite)) break;
   }
@@ -141,7 +144,7 @@ const joinSession = async (client: ParleyClient, invite: Invite, s: RoomSession,
     }
     for (const p of await dialRoomPeers(client, invite.room)) dhtPeers.add(p);
     for (const peer of new Set([...dhtPeers, ...d.peers()])) {
-      if ((await d.catchUp(s, peer).catch(() => 0)) > 0) syncedFrom.add(peer);
+      if ((await d.catchUp(s, peer, logOnly).catch(() => 0)) > 0) syncedFrom.add(peer);
     }
     if (!complete(s, invite)) await d.sleep(1000);
   }

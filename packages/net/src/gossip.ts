@@ -16,9 +16,9 @@ import { createTopicScoreParams, type PeerScoreParams, type TopicScoreParams } f
 import type { PeerId } from '@libp2p/interface';
 import { type CryptoPort, isProtocolError, parseFrame } from '@parley/protocol';
 import type { PenaltyBox } from './penalties.ts';
-import { parseTopic, parseTypingTopic } from './topics.ts';
+import { parseStatusTopic, parseTopic, parseTypingTopic } from './topics.ts';
 
-const isParleyTopic = (t: string): boolean => parseTopic(t) !== undefined || parseTypingTopic(t) !== undefined;
+const isParleyTopic = (t: string): boolean => parseTopic(t) !== undefined || parseTypingTopic(t) !== undefined || parseStatusTopic(t) !== undefined;
 
 export type GossipVerdict = 'accept' | 'reject' | 'ignore';
 
@@ -143,7 +143,7 @@ export class RoomGossip {
     return code === 'ERR_UNKNOWN_REFERENCE' ? 'ignore' : 'reject';
   }
 
-  /** Subscribes to a Parley topic (authorityTopic / channelTopic / typingTopic), validator first. */
+  /** Subscribes to a Parley topic (authorityTopic / channelTopic / typingTopic / statusTopic), validator first. */
   join(topic: string): void {
     if (!isParleyTopic(topic)) throw new RangeError(`not a Parley topic: ${topic}`);
     // Topic scoring lives on the GossipSub class (public `score.params`), not on its interface. The

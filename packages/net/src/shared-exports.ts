@@ -35,5 +35,5 @@ export * from './sync/messages.ts';
 export { type PutResult, parleySync, type SyncComponents, type SyncInit, SyncService } from './sync/service.ts';
 export type { FrameSource, PutOutcome, SyncSink, SyncSource } from './sync/source.ts';
 export { type PublishResult, TagListings, type TagListingsDeps, type TagRead } from './tag-listings.ts';
-export { authorityTopic, channelTopic, type ParsedTopic, parseTopic, parseTypingTopic, typingTopic } from './topics.ts';
+export { authorityTopic, channelTopic, type ParsedTopic, parseStatusTopic, parseTopic, parseTypingTopic, statusTopic, typingTopic } from './topics.ts';
 export { fetchTurnCredentials, MAX_TURN_ANSWER, parseTurnAnswer, TURN_PROTOCOL, type TurnCredential } from './turn.ts';

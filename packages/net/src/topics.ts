@@ -4,6 +4,7 @@
  *   /parley/room/<64 hex room id>/authority
  *   /parley/room/<64 hex room id>/ch/<32 hex channel id>
  *   /parley/room/<64 hex room id>/typing        (ephemeral typing signals, never frames; PROTOCOL 5.7)
+ *   /parley/room/<64 hex room id>/status        (ephemeral status signals, never frames; PROTOCOL 5.8)
  *
  * Authority entries travel on their own topic so that a peer can follow a room's rules without
  * reading (or being allowed to read) any channel.
@@ -30,12 +31,23 @@ export interface ParsedTopic {
 
 const TYPING = /^\/parley\/room\/([0-9a-f]{64})\/typing$/;
 
-/** The room's typing topic: members' devices publish signed TYPING signals on it; hubs do not subscribe. */
+/** The room's typing topic: members' devices publish signed TYPING signals on it; hubs relay them, storing none. */
 export const typingTopic = (room: Uint8Array): string => `/parley/room/${id32(room, 'room')}/typing`;
 
 /** The room of a typing topic; undefined for any other topic. */
 export const parseTypingTopic = (topic: string): Uint8Array | undefined => {
   const m = TYPING.exec(topic);
+  return m === null ? undefined : fromHex(m[1] as string);
+};
+
+const STATUS = /^\/parley\/room\/([0-9a-f]{64})\/status$/;
+
+/** The room's status topic: members' devices publish signed STATUS signals on it; hubs relay them, storing none. */
+export const statusTopic = (room: Uint8Array): string => `/parley/room/${id32(room, 'room')}/status`;
+
+/** The room of a status topic; undefined for any other topic. */
+export const parseStatusTopic = (topic: string): Uint8Array | undefined => {
+  const m = STATUS.exec(topic);
   return m === null ? undefined : fromHex(m[1] as string);
 };
 

@@ -3,7 +3,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTopicScoreParams, validateTopicScoreParams } from '@libp2p/gossipsub/score';
 import { ProtocolError, toHex } from '@parley/protocol';
-import { authorityTopic, channelTopic, frameShapeValidator, PARLEY_TOPIC_SCORE, PenaltyBox, parseTopic, roomCid } from '../src/index.ts';
+import {
+  authorityTopic,
+  channelTopic,
+  frameShapeValidator,
+  PARLEY_TOPIC_SCORE,
+  PenaltyBox,
+  parseStatusTopic,
+  parseTopic,
+  parseTypingTopic,
+  roomCid,
+  statusTopic,
+  typingTopic,
+} from '../src/index.ts';
 import { crypto, testRoom } from './helpers.ts';
 
 const room = new Uint8Array(32).fill(0xab);
@@ -15,6 +27,17 @@ describe('topics', () => {
     assert.equal(channelTopic(room, channel), `/parley/room/${toHex(room)}/ch/${toHex(channel)}`);
     assert.deepEqual(parseTopic(authorityTopic(room)), { room });
     assert.deepEqual(parseTopic(channelTopic(room, channel)), { room, channel });
+  });
+
+  it('names the typing and status topics; each parser takes only its own', () => {
+    assert.equal(statusTopic(room), `/parley/room/${toHex(room)}/status`);
+    assert.deepEqual(parseStatusTopic(statusTopic(room)), room);
+    assert.deepEqual(parseTypingTopic(typingTopic(room)), room);
+    for (const t of [statusTopic(room), typingTopic(room)]) assert.equal(parseTopic(t), undefined, t);
+    assert.equal(parseStatusTopic(typingTopic(room)), undefined);
+    assert.equal(parseTypingTopic(statusTopic(room)), undefined);
+    assert.equal(parseStatusTopic(`${statusTopic(room)}/x`), undefined);
+    assert.throws(() => statusTopic(new Uint8Array(31)), ProtocolError);
   });
 
   it('refuses ids that are not 32 bytes and parses nothing else', () => {

@@ -60,6 +60,7 @@ export * from './message/content.ts';
 export * from './message/envelope.ts';
 export * from './message/have-vector.ts';
 export * from './message/history.ts';
+export * from './message/status.ts';
 export * from './message/typing.ts';
 export * from './message/validate-envelope.ts';
 export * from './sync/reconcile.ts';

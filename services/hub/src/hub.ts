@@ -14,6 +14,7 @@ import {
   Ingest,
   ListingPublisher,
   RoomSession,
+  readStatus,
   readTyping,
   storeSyncSource,
 } from '@parley/client';
@@ -22,9 +23,11 @@ import {
   type GossipOutcome,
   HUB_RELAY_LIMITS,
   type ParleyNode,
+  parseStatusTopic,
   parseTopic,
   parseTypingTopic,
   type RelayLimits,
+  statusTopic,
   typingTopic,
 } from '@parley/net';
 import { accountKeys, fromHex, isProtocolError, peerIdOfEd25519, toHex } from '@parley/protocol';
@@ -316,11 +319,15 @@ export class Hub implements HubCore {
       node.joinRoom(s.id);
       void node.announceRoom(s.id, () => node.signPresence(s.id, { role: 'hub' })).catch(() => undefined);
     }
-    // Typing signals are relayed (checked, never stored) so that members who reach each other only
-    // through this hub still see who is typing.
+    // Typing and status signals are relayed (checked, never stored) so that members who reach each
+    // other only through this hub still see who is typing and who is online.
     if (!s.topics.has('typing')) {
       s.topics.add('typing');
       node.gossip.join(typingTopic(s.id));
+    }
+    if (!s.topics.has('status')) {
+      s.topics.add('status');
+      node.gossip.join(statusTopic(s.id));
     }
     for (const ch of s.state.channels()) {
       const hex = toHex(ch.id);
@@ -405,7 +412,9 @@ export class Hub implements HubCore {
 
   async #verdict(topic: string, bytes: Uint8Array, from: string): Promise<GossipOutcome> {
     const typing = parseTypingTopic(topic);
-    if (typing !== undefined) return this.#typingVerdict(typing, bytes, from);
+    if (typing !== undefined) return this.#signalVerdict(typing, bytes, from, readTyping);
+    const status = parseStatusTopic(topic);
+    if (status !== undefined) return this.#signalVerdict(status, bytes, from, readStatus);
     const ingest = this.#ingest;
     const t = parseTopic(topic);
     if (ingest === undefined || t === undefined || this.#stopping) return 'ignore';
@@ -442,20 +451,20 @@ export class Hub implements HubCore {
     return code === undefined ? 'reject' : { verdict: 'reject', code };
   }
 
-  /** Gossip (objects and typing signals) shares the PUT token bucket: a peer over its rate is not relayed for, and counted. */
+  /** Gossip (objects, typing and status signals) shares the PUT token bucket: a peer over its rate is not relayed for, and counted. */
   #overRate(from: string): boolean {
     if (this.#buckets === undefined || this.#buckets.take(from, 1)) return false;
     this.#metrics.rejected('rate');
     return true;
   }
 
-  /** A typing signal (PROTOCOL 5.7) from a member of a served room: relayed when its checks pass, never stored. */
-  #typingVerdict(room: Uint8Array, bytes: Uint8Array, from: string): GossipOutcome {
+  /** A typing or status signal (PROTOCOL 5.7, 5.8) from a member of a served room: relayed when its checks pass, never stored. */
+  #signalVerdict(room: Uint8Array, bytes: Uint8Array, from: string, read: typeof readTyping | typeof readStatus): GossipOutcome {
     const s = this.#sessions.get(toHex(room));
     if (s === undefined || !s.ready || this.#stopping) return 'ignore';
     if (this.#overRate(from)) return 'ignore';
     try {
-      return readTyping(bytes, room, s, undefined, (this.#o.now ?? Date.now)(), nodeCrypto) === undefined ? 'ignore' : 'accept';
+      return read(bytes, room, s, undefined, (this.#o.now ?? Date.now)(), nodeCrypto) === undefined ? 'ignore' : 'accept';
     } catch (e) {
       if (!isProtocolError(e)) return 'ignore';
       this.#metrics.rejected('invalid');

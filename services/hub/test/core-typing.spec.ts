@@ -1,7 +1,7 @@
 /**
- * Typing signals through a hub: two members who refuse each other's direct connections (each has
- * blocked the other's peer id) and share only the hub still see each other typing, because the hub
- * relays signals that pass its checks. It stores none, and a stranger's signal is rejected there.
+ * Typing and status signals through a hub: two members who refuse each other's direct connections
+ * (each has blocked the other's peer id) and share only the hub still see each other typing and going
+ * idle, because the hub relays signals that pass its checks. It stores none, and a stranger's signal is rejected there.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -18,7 +18,7 @@ const refuse = (c: ParleyClient, peer: string) => {
 
 for (const make of BACKENDS) {
   const backend = make();
-  describe(`hub on ${backend.name}: typing relayed`, () => {
+  describe(`hub on ${backend.name}: typing and status relayed`, () => {
     const hubs: Hub[] = [];
     const clients: ParleyClient[] = [];
     after(async () => {
@@ -27,7 +27,7 @@ for (const make of BACKENDS) {
       await backend.cleanup();
     });
 
-    it('members connected only through the hub see each other typing; nothing is stored; a stranger is rejected', { timeout: 120_000 }, async () => {
+    it('members connected only through the hub see each other typing and idle; nothing is stored; a stranger is rejected', { timeout: 120_000 }, async () => {
       const hub = await testHub(await backend.storage('typing'));
       hubs.push(hub);
       const hubAddr = hub.node.multiaddrs()[0] as string;
@@ -64,7 +64,10 @@ for (const make of BACKENDS) {
         alice.node.libp2p.getConnections().every((c) => c.remotePeer.toString() !== bob.node.peerId),
         'the signal came through the hub, not a direct connection',
       );
-      assert.equal((await hub.status()).rooms.find((r) => r.room === toHex(room))?.objects, objectsBefore, 'the hub stored no typing signal');
+      // Status signals (PROTOCOL 5.8) take the same way: bob going idle reaches alice through the hub.
+      bob.setStatus('idle');
+      await eventually('alice sees bob idle through the hub', () => alice.memberStatuses(room).get(toHex(bob.identity.account.publicKey)) === 'idle', 20_000);
+      assert.equal((await hub.status()).rooms.find((r) => r.room === toHex(room))?.objects, objectsBefore, 'the hub stored no typing or status signal');
 
       // A stranger's signal, published straight at the hub, is rejected there (and never reaches alice).
       const mallory = await testClient('mallory', { bootstrap: [hubAddr] });

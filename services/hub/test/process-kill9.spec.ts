@@ -35,6 +35,33 @@ for (const make of BACKENDS) {
       await backend.cleanup();
     });
 
+    /** What a stalled run looks like from both sides: the client's outbox and one push pass, the hub's metrics and logs. */
+    const diagnose = async (hub: Running) => {
+      const c = alice as ParleyClient;
+      console.log(
+        `# diagnosis: ${await c.pendingCount()} pending; connected to the hub: ${c.node.libp2p.getPeers().some((p) => p.toString() === hub.ready.peerId)}`,
+      );
+      const pass = await Promise.race([
+        c.pushToHubs().then(
+          (n) => `acknowledged ${n}`,
+          (e: unknown) => `failed: ${String(e)}`,
+        ),
+        new Promise((r) => setTimeout(() => r('still running after 10 s'), 10_000)),
+      ]);
+      console.log(`# one push pass: ${String(pass)}`);
+      const metrics = await fetch(`${hub.ready.http}/metrics`).then(
+        (r) => r.text(),
+        (e: unknown) => String(e),
+      );
+      console.log(
+        `# hub metrics:\n${metrics
+          .split('\n')
+          .filter((l) => !l.startsWith('#') && /rejected|sync|objects|gossip|inflight|in_flight/i.test(l))
+          .join('\n')}`,
+      );
+      console.log(`# hub logs (tail):\n${hub.logs().slice(-4000)}`);
+    };
+
     it('every acknowledged message survives; the rest is re-offered until all are stored', { timeout: 600_000 }, async () => {
       const storage = await backend.storage('kill9');
       const port = await freePort();
@@ -69,7 +96,15 @@ for (const make of BACKENDS) {
       for (let i = 0; i < N; i++) {
         sent.push(toHex(await alice.send(room, general, `message ${i}`)));
         if (i === KILL_AT) {
-          await eventually('some acknowledgements arrived', () => acked.size > KILL_AT / 4, 60_000);
+          const progress = setInterval(() => console.log(`# ${acked.size} acknowledged, ${sent.length} sent`), 10_000);
+          try {
+            await eventually('some acknowledgements arrived', () => acked.size > KILL_AT / 4, 60_000);
+          } catch (e) {
+            await diagnose(hub);
+            throw e;
+          } finally {
+            clearInterval(progress);
+          }
           hub.child.kill('SIGKILL');
           await new Promise((r) => hub.child.once('exit', r));
           ackedBeforeKill = [...acked];
@@ -79,7 +114,12 @@ for (const make of BACKENDS) {
         }
       }
       const sendMs = Date.now() - t0;
-      await eventually('all sends acknowledged by the hub', async () => (await alice?.pendingCount()) === 0, 300_000);
+      try {
+        await eventually('all sends acknowledged by the hub', async () => (await alice?.pendingCount()) === 0, 300_000);
+      } catch (e) {
+        await diagnose(hub);
+        throw e;
+      }
       const allMs = Date.now() - t0;
       hub.child.kill('SIGTERM');
       assert.equal(await new Promise((r) => hub.child.once('exit', r)), 0);

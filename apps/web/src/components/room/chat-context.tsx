@@ -22,6 +22,11 @@ export interface Chat {
   react(m: HistoryMessage, emoji: string, on: boolean): Promise<void>;
   edit(m: HistoryMessage, text: string): Promise<void>;
   remove(m: HistoryMessage): Promise<void>;
+  /** What this person may do to a message that is not theirs (the log decides; see moderation.ts). */
+  rights(m: HistoryMessage): { readonly delete: boolean; readonly pin: boolean };
+  /** A moderator's DELETE_MESSAGE entry: the message becomes a tombstone for everyone. */
+  moderate(m: HistoryMessage): Promise<void>;
+  pin(m: HistoryMessage, on: boolean): Promise<void>;
 }
 
 const Ctx = createContext<Chat | undefined>(undefined);

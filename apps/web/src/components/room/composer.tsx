@@ -28,6 +28,7 @@ export const Composer = ({
   onCancelReply,
   typing,
   banned,
+  muted,
 }: {
   roomHex: string;
   channel: ChannelInfo;
@@ -38,6 +39,8 @@ export const Composer = ({
   typing: readonly Uint8Array[];
   /** The room's name when this person was banned from it: nothing can be sent, and the box says why. */
   banned?: string | undefined;
+  /** The room's name when this person is muted there: they read, and the box says why they cannot send. */
+  muted?: string | undefined;
 }) => {
   const p = useParley();
   const chat = useChat();
@@ -138,7 +141,12 @@ export const Composer = ({
   return (
     <div className="shrink-0 px-4 pb-1">
       {banned !== undefined && <BannedNotice roomName={banned} />}
-      {!canSend && banned === undefined && (
+      {muted !== undefined && banned === undefined && (
+        <p role="status" data-testid="muted" className="mb-1 text-sm text-[#f0b232]">
+          A moderator muted you in {muted}: you can read, but not send, until they unmute you.
+        </p>
+      )}
+      {!canSend && banned === undefined && muted === undefined && (
         <p role="status" className="mb-1 text-xs text-[#b5bac1]">
           Waiting for this channel’s key from another member…
         </p>
@@ -185,8 +193,14 @@ export const Composer = ({
           rows={1}
           value={text}
           maxLength={MAX_CHARS}
-          disabled={!canSend || banned !== undefined}
-          placeholder={banned !== undefined ? 'You cannot send messages here' : replyName === undefined ? `Message #${channel.name}` : `Reply to ${replyName}`}
+          disabled={!canSend || banned !== undefined || muted !== undefined}
+          placeholder={
+            banned !== undefined || muted !== undefined
+              ? 'You cannot send messages here'
+              : replyName === undefined
+                ? `Message #${channel.name}`
+                : `Reply to ${replyName}`
+          }
           aria-controls={suggesting ? 'mention-options' : undefined}
           aria-autocomplete="list"
           aria-activedescendant={suggesting ? `mention-options-${Math.min(active, options.length - 1)}` : undefined}

@@ -1,8 +1,9 @@
 'use client';
 /**
  * A member's actions in the member list, for someone who may take them (the log's capabilities and
- * ranks decide; see moderation.ts): Kick (they may come back with an invite) and Ban (they may not;
- * the channels move to keys they never receive), each behind a confirmation naming what happens.
+ * ranks decide; see moderation.ts): Mute and Unmute (at once: they keep reading), Kick (they may
+ * come back with an invite) and Ban (they may not; the channels move to keys they never receive),
+ * the last two behind a confirmation naming what happens.
  * Someone who holds the capability but not the rank sees them greyed, with why (rank rules, visible).
  */
 import { useState } from 'react';
@@ -10,16 +11,30 @@ import type { MemberRights } from '../../lib/parley/moderation.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 
 export interface MemberActionCalls {
+  mute(on: boolean): Promise<void>;
   kick(): Promise<void>;
   ban(o: { reason: string | undefined; purge: boolean }): Promise<void>;
 }
 
-export const MemberActions = ({ name, roomName, rights, calls }: { name: string; roomName: string; rights: MemberRights; calls: MemberActionCalls }) => {
+export const MemberActions = ({
+  name,
+  roomName,
+  rights,
+  muted,
+  calls,
+}: {
+  name: string;
+  roomName: string;
+  rights: MemberRights;
+  /** The member is muted now: the action offered is Unmute. */
+  muted: boolean;
+  calls: MemberActionCalls;
+}) => {
   const [open, setOpen] = useState(false);
   const [asking, setAsking] = useState<'kick' | 'ban' | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [purge, setPurge] = useState(false);
-  if (!rights.kick && !rights.ban && !rights.outranked) return null;
+  if (!rights.kick && !rights.ban && !rights.mute && !rights.outranked) return null;
   const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
   const ask = (what: 'kick' | 'ban') => {
     setOpen(false);
@@ -64,6 +79,18 @@ export const MemberActions = ({ name, roomName, rights, calls }: { name: string;
             </>
           ) : (
             <>
+              {rights.mute && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setOpen(false);
+                    void calls.mute(!muted);
+                  }}
+                  className={`${item} text-[#dbdee1] hover:bg-[#404249]`}
+                >
+                  {muted ? 'Unmute' : 'Mute'} {name}
+                </button>
+              )}
               {rights.kick && (
                 <button type="button" onClick={() => ask('kick')} className={`${item} text-[#f23f43] hover:bg-[#da373c] hover:text-white`}>
                   Kick {name}

@@ -4,36 +4,72 @@ import { cssColor } from '../../lib/parley/colors.ts';
 import { rightsOver, roleBadges } from '../../lib/parley/moderation.ts';
 import { collidingNames, shownAs } from '../../lib/parley/names.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
+import { useMemberStatuses } from '../../lib/parley/use-member-statuses.ts';
 import { Avatar } from './avatar.tsx';
 import { BannedList } from './banned-list.tsx';
 import { MemberActions } from './member-actions.tsx';
+import { type ShownStatus, StatusDot } from './status-dot.tsx';
 
-/** Members with their role badges (the creator's "Owner" first), Kick / Ban for those who may, and (for them) who is banned. */
+const ORDER: Record<ShownStatus, number> = { online: 0, idle: 1, invisible: 2, offline: 2 };
+
+/**
+ * Members with their status (online first, then idle, then offline, dimmed), role badges (the
+ * creator's "Owner" first), Kick / Ban for those who may, and (for them) who is banned.
+ */
 export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; roomName: string; members: readonly MemberInfo[] }) => {
-  const { identity, client } = useParley();
-  const shown = members.filter((m) => !m.pending);
+  const { identity, client, invisible } = useParley();
+  const statuses = useMemberStatuses(client, roomHex);
+  const me = identity?.account.publicKey;
+  const meHex = me === undefined ? undefined : toHex(me);
+  const statusOf = (account: Uint8Array): ShownStatus => {
+    const hex = toHex(account);
+    if (hex === meHex) return invisible ? 'invisible' : (client?.status ?? 'online') === 'idle' ? 'idle' : 'online';
+    return statuses.get(hex) ?? 'offline';
+  };
+  // Stable within a status: the authority log's order (the creator first).
+  const shown = members
+    .filter((m) => !m.pending)
+    .map((m, i) => ({ m, i, status: statusOf(m.account) }))
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.i - b.i);
+  const online = shown.filter((x) => x.status === 'online' || x.status === 'idle').length;
   const room = fromHex(roomHex);
-  const as = shown.map((m) => shownAs(m.account, identity, (a) => client?.profile(room, a)));
+  const as = shown.map(({ m }) => shownAs(m.account, identity, (a) => client?.profile(room, a)));
   const collide = collidingNames(as);
   const state = client?.rooms().some((r) => toHex(r) === roomHex) === true ? client.state(room) : undefined;
-  const me = identity?.account.publicKey;
   return (
     <aside aria-label="Members" className="hidden w-60 shrink-0 overflow-y-auto bg-[#2b2d31] px-2 py-4 lg:block">
       <h2 className="px-2 pb-2 text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Members — {shown.length}</h2>
+      <p data-testid="online-count" className="px-2 pb-2 text-xs text-[#949ba4]">
+        {online} online
+      </p>
       <ul data-testid="members" className="space-y-1">
-        {shown.map((m, i) => {
+        {shown.map(({ m, status }, i) => {
           const s = as[i] ?? shownAs(m.account, identity);
           const name = `${s.name}${collide.has(s.name) ? ` (${s.handle})` : ''}`;
           const badges = state === undefined ? [] : roleBadges(state, m.account, m.roles);
-          const rights = state === undefined || me === undefined ? { kick: false, ban: false, outranked: false } : rightsOver(state, me, m.account);
+          const rights =
+            state === undefined || me === undefined ? { kick: false, ban: false, mute: false, outranked: false } : rightsOver(state, me, m.account);
           return (
-            <li key={toHex(m.account)} data-testid="member" className="flex items-center gap-2 rounded px-2 py-1 hover:bg-[#35373c]">
-              <Avatar name={s.name} color={s.color} size={32} />
+            <li
+              key={toHex(m.account)}
+              data-testid="member"
+              data-status={status}
+              className={`flex items-center gap-2 rounded px-2 py-1 hover:bg-[#35373c] ${status === 'offline' || status === 'invisible' ? 'opacity-70 hover:opacity-100' : ''}`}
+            >
+              <span className="relative shrink-0">
+                <Avatar name={s.name} color={s.color} size={32} />
+                <StatusDot status={status} />
+              </span>
               <span className="min-w-0">
                 <span className="block truncate text-sm font-medium text-[#dbdee1]">
                   {name}
                   {s.me ? ' (you)' : ''}
                 </span>
+                {m.muted && (
+                  <span data-testid="muted-badge" className="mr-1 inline-block rounded bg-[#f0b232]/20 px-1.5 text-[11px] font-medium text-[#f0b232]">
+                    Muted
+                  </span>
+                )}
                 {badges.length > 0 && (
                   <span className="flex flex-wrap gap-1 pt-0.5">
                     {badges.map((b) => (
@@ -58,7 +94,11 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
                   name={name}
                   roomName={roomName}
                   rights={rights}
+                  muted={m.muted}
                   calls={{
+                    mute: async (on) => {
+                      await (on ? client.mute(room, m.account) : client.unmute(room, m.account));
+                    },
                     kick: async () => {
                       await client.kick(room, m.account);
                     },

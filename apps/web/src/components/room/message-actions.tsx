@@ -1,12 +1,13 @@
 'use client';
 /**
  * The toolbar over a message (shown on hover and whenever focus is inside the message): react, reply,
- * and for one's own messages edit and delete. Delete asks first, inline (no browser dialog).
+ * for one's own messages edit and delete, for a moderator delete (someone else's, outranked) and pin.
+ * Delete asks first, inline (no browser dialog), saying whose message goes.
  */
 import type { HistoryMessage } from '@parley/protocol';
 import { useState } from 'react';
 import { useChat } from './chat-context.tsx';
-import { PencilIcon, ReplyIcon, SmileIcon, TrashIcon } from './icons.tsx';
+import { PencilIcon, PinIcon, ReplyIcon, SmileIcon, TrashIcon } from './icons.tsx';
 
 export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'] as const;
 
@@ -18,18 +19,20 @@ export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryM
   const [picking, setPicking] = useState(false);
   const [confirming, setConfirming] = useState(false);
   if (m.deleted !== undefined) return null;
+  const may = mine ? { delete: true, pin: chat.rights(m).pin } : chat.rights(m);
+  const question = mine ? 'Delete this message?' : `Delete ${chat.shown(m.author).name}’s message for everyone?`;
   if (confirming)
     return (
       <fieldset className="absolute -top-4 right-4 z-10 flex items-center gap-2 rounded-md bg-[#2b2d31] px-2 py-1 text-sm shadow-lg ring-1 ring-black/40">
-        <legend className="sr-only">Delete this message?</legend>
+        <legend className="sr-only">{question}</legend>
         <span aria-hidden="true" className="text-[#dbdee1]">
-          Delete this message?
+          {question}
         </span>
         <button
           type="button"
           onClick={() => {
             setConfirming(false);
-            void chat.remove(m);
+            void (mine ? chat.remove(m) : chat.moderate(m));
           }}
           className="rounded bg-[#da373c] px-2 py-0.5 font-semibold text-white hover:bg-[#a12828] focus:outline-none focus:ring-2 focus:ring-white"
         >
@@ -82,7 +85,18 @@ export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryM
           <PencilIcon />
         </button>
       )}
-      {mine && (
+      {may.pin && (
+        <button
+          type="button"
+          aria-label={m.pinned ? 'Unpin' : 'Pin'}
+          title={m.pinned ? 'Unpin' : 'Pin'}
+          onClick={() => void chat.pin(m, !m.pinned)}
+          className={iconButton}
+        >
+          <PinIcon />
+        </button>
+      )}
+      {may.delete && (
         <button type="button" aria-label="Delete" title="Delete" onClick={() => setConfirming(true)} className={`${iconButton} hover:text-[#f23f43]`}>
           <TrashIcon />
         </button>

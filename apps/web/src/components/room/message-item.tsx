@@ -7,6 +7,7 @@ import { textColor } from '../../lib/parley/colors.ts';
 import { Attachment } from './attachment.tsx';
 import { Avatar } from './avatar.tsx';
 import { useChat } from './chat-context.tsx';
+import { PinIcon } from './icons.tsx';
 import { MessageActions } from './message-actions.tsx';
 import { MessageEditor } from './message-editor.tsx';
 import { MessageTime } from './message-time.tsx';
@@ -41,7 +42,7 @@ export const MessageItem = ({
   const body =
     m.deleted !== undefined ? (
       <em data-testid="tombstone" className="text-[#949ba4]">
-        message deleted
+        {m.deleted.reason === 'author' ? 'message deleted' : `message deleted by a moderator (${chat.shown(m.deleted.by).name})`}
       </em>
     ) : m.text === undefined && m.file !== undefined ? null : m.text === undefined ? (
       <em data-testid="sealed" className="text-[#949ba4]">
@@ -68,6 +69,12 @@ export const MessageItem = ({
               {s.name}
             </span>
             {time !== undefined && <MessageTime at={time} />}
+          </p>
+        )}
+        {m.pinned && m.deleted === undefined && (
+          <p data-testid="pinned" className="flex items-center gap-1 text-xs text-[#b5bac1]">
+            <PinIcon />
+            Pinned
           </p>
         )}
         {editing ? (

@@ -2,6 +2,7 @@
 import type { ChannelInfo, HistoryMessage } from '@parley/protocol';
 import { fromHex, toHex } from '@parley/protocol';
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { messageRights } from '../../lib/parley/moderation.ts';
 import { shownAs } from '../../lib/parley/names.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { markRead, readMark } from '../../lib/parley/read-marks.ts';
@@ -135,6 +136,18 @@ export const MessagePane = ({
         const { c, ch } = need();
         await c.delete(roomId, ch, m.id);
       },
+      rights: (m) => {
+        if (client === undefined || identity === undefined || !client.rooms().some((r) => toHex(r) === room.hex)) return { delete: false, pin: false };
+        return messageRights(client.state(roomId), identity.account.publicKey, m.author);
+      },
+      moderate: async (m) => {
+        const { c, ch } = need();
+        await c.deleteMessage(roomId, ch, m.id);
+      },
+      pin: async (m, on) => {
+        const { c, ch } = need();
+        await c.pin(roomId, ch, m.id, on);
+      },
     };
   }, [client, identity, room.hex, channel, view.messages, view.members, view.banned]);
 
@@ -201,6 +214,7 @@ export const MessagePane = ({
             onCancelReply={() => setReplyTo(undefined)}
             typing={typing}
             banned={view.banned ? room.name : undefined}
+            muted={view.muted ? room.name : undefined}
           />
         )}
       </main>

@@ -8,11 +8,13 @@ import { CAP, equals, OWNER_RANK, ROLE_MEMBER, ROLE_OWNER, type RoomState } from
 export interface MemberRights {
   readonly kick: boolean;
   readonly ban: boolean;
-  /** This person holds KICK or BAN, but the member ranks at or above them: the actions show greyed, with why. */
+  /** MUTE: the member keeps reading but cannot send until unmuted. */
+  readonly mute: boolean;
+  /** This person holds KICK, BAN or MUTE, but the member ranks at or above them: the actions show greyed, with why. */
   readonly outranked: boolean;
 }
 
-const NONE: MemberRights = { kick: false, ban: false, outranked: false };
+const NONE: MemberRights = { kick: false, ban: false, mute: false, outranked: false };
 
 export const rightsOver = (st: RoomState, me: Uint8Array, target: Uint8Array): MemberRights => {
   if (equals(me, target)) return NONE;
@@ -20,7 +22,16 @@ export const rightsOver = (st: RoomState, me: Uint8Array, target: Uint8Array): M
   const above = st.rankOf(me, pos) > st.rankOf(target, pos);
   const kick = st.can(me, CAP.KICK, undefined, pos);
   const ban = st.can(me, CAP.BAN, undefined, pos);
-  return { kick: above && kick, ban: above && ban, outranked: !above && (kick || ban) };
+  const mute = st.can(me, CAP.MUTE, undefined, pos);
+  return { kick: above && kick, ban: above && ban, mute: above && mute, outranked: !above && (kick || ban || mute) };
+};
+
+/** What this person may do to someone else's message: delete it (DELETE_MESSAGES, ranking above its author, who is not the creator) and pin any (PIN). */
+export const messageRights = (st: RoomState, me: Uint8Array, author: Uint8Array): { readonly delete: boolean; readonly pin: boolean } => {
+  const pos = st.length - 1;
+  const del =
+    !equals(me, author) && !equals(author, st.creator) && st.can(me, CAP.DELETE_MESSAGES, undefined, pos) && st.rankOf(me, pos) > st.rankOf(author, pos);
+  return { delete: del, pin: st.can(me, CAP.PIN, undefined, pos) };
 };
 
 /** Whether `account` is banned from the room (as far as this device's copy of the log goes). */

@@ -10,6 +10,7 @@ import type { PublicListing } from '../directory/public-listing.ts';
 import { perfMark } from '../perf-marks.ts';
 import type { PortalConfig } from '../portal-config.ts';
 import { hasStoredIdentity } from './identity-slot.ts';
+import { loadInvisible, useOwnStatus } from './own-status.ts';
 import { loadRelayOnly, saveRelayOnly } from './relay-only.ts';
 import { forgetRoom, forgetRooms, type KnownRoom, loadRooms, saveRoom } from './room-list.ts';
 import { leadThisTab } from './tab-lock.ts';
@@ -74,6 +75,9 @@ export interface Parley {
   /** Takes over this browser with the account of a recovery phrase (a new device key), then reloads. */
   importRecovery(phrase: string): void;
   setRelayOnly(on: boolean): void;
+  /** Whether this person appears offline to everyone (sends no status; PROTOCOL 5.8). */
+  readonly invisible: boolean;
+  setInvisible(on: boolean): void;
 }
 
 const Ctx = createContext<Parley | undefined>(undefined);
@@ -145,7 +149,7 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
           setPhase('other-tab');
           return;
         }
-        const c = await (await loadRuntime()).startClient(id, config, loadRooms(), loadRelayOnly(), ready);
+        const c = await (await loadRuntime()).startClient(id, config, loadRooms(), { relayOnly: loadRelayOnly(), invisible: loadInvisible() }, ready);
         made = c;
         const bump = () => setVersion((v) => v + 1);
         for (const ev of ['message', 'state', 'sync', 'connection', 'acked', 'profile'] as const) c.on(ev, bump);
@@ -273,6 +277,8 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
     [client],
   );
 
+  const [invisible, setInvisible] = useOwnStatus(client);
+
   const value = useMemo<Parley>(
     () => ({
       phase,
@@ -283,6 +289,8 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
       rooms,
       version,
       relayOnly,
+      invisible,
+      setInvisible,
       createProfile,
       createCommunity,
       joinInvite,
@@ -301,6 +309,8 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
       rooms,
       version,
       relayOnly,
+      invisible,
+      setInvisible,
       createProfile,
       createCommunity,
       joinInvite,

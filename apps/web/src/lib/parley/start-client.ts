@@ -53,7 +53,7 @@ export const startClient = async (
   identity: Identity,
   config: PortalConfig,
   rooms: readonly KnownRoom[],
-  relayOnly = false,
+  o: { relayOnly?: boolean; invisible?: boolean } = {},
   prepared?: PreparedClient,
 ): Promise<ParleyClient> => {
   const p = prepared ?? (await prepareClient(config));
@@ -67,7 +67,8 @@ export const startClient = async (
     iceServers: p.iceServers,
     inviteOrigin: globalThis.location.origin,
     syncIntervalMs: 5_000,
-    relayOnly,
+    relayOnly: o.relayOnly ?? false,
+    status: { initial: o.invisible === true ? 'invisible' : 'online' },
   });
   for (const r of rooms) {
     // A room missing from the store (site data cleared) is skipped, not fatal.

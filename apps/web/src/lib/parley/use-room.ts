@@ -30,6 +30,8 @@ export interface RoomView {
   readonly banned: boolean;
   /** Whether this person may invite (INVITE): not once banned, kicked or while still pending. */
   readonly canInvite: boolean;
+  /** Whether this person is muted here (reads, cannot send until unmuted). */
+  readonly muted: boolean;
 }
 
 const EMPTY: RoomView = {
@@ -46,6 +48,7 @@ const EMPTY: RoomView = {
   isCreator: false,
   banned: false,
   canInvite: false,
+  muted: false,
 };
 
 const unreadChannels = async (
@@ -94,6 +97,7 @@ export const useRoom = (
         isCreator: toHex(state.creator) === toHex(me),
         banned: isBanned(state, me),
         canInvite: state.can(me, CAP.INVITE, undefined, state.length - 1),
+        muted: members.some((m) => m.muted && toHex(m.account) === toHex(me)),
       };
       const ch = channels.find((c) => toHex(c.id) === channelHex) ?? channels[0];
       if (ch === undefined) return { ...EMPTY, channels, voiceChannels, members, ...rights };
