@@ -113,10 +113,14 @@ test('replies quote the original; reactions are added and taken back with counts
 });
 
 test('own messages can be edited and deleted (a tombstone on both sides); others’ cannot', T, async () => {
-  // Only one's own messages offer Edit and Delete.
+  // Only one's own messages offer Edit. Delete too, except to a moderator who outranks the author:
+  // Alice, the owner, may delete Bob's message (moderation.spec does); Bob may not delete hers.
   await message(alice, 'a reply from Bob').hover();
   assert.equal(await message(alice, 'a reply from Bob').getByRole('button', { name: 'Edit' }).count(), 0);
-  assert.equal(await message(alice, 'a reply from Bob').getByRole('button', { name: 'Delete' }).count(), 0);
+  assert.equal(await message(alice, 'a reply from Bob').getByRole('button', { name: 'Delete' }).count(), 1, 'the owner may moderate');
+  await message(bob, 'first from Alice').hover();
+  assert.equal(await message(bob, 'first from Alice').getByRole('button', { name: 'Edit' }).count(), 0);
+  assert.equal(await message(bob, 'first from Alice').getByRole('button', { name: 'Delete' }).count(), 0);
 
   // Alice edits by keyboard: Tab into the message's toolbar, Enter on Edit, type, Enter saves.
   const mine = message(alice, 'first from Alice');
@@ -301,7 +305,7 @@ test('a third person joining late sees the history arrive counted; then has all 
   await carol.context().close();
 });
 
-test('channels: the owner creates and renames them; a member sees both and is offered neither', T, async () => {
+test('channels: the owner creates, renames and deletes them; a member sees each and is offered none', T, async () => {
   await alice.getByRole('button', { name: 'Create channel' }).click();
   await alice.getByLabel('New channel name').fill('Garden Tools');
   await assertAccessible(alice, 'room with the new-channel form open');
@@ -320,6 +324,17 @@ test('channels: the owner creates and renames them; a member sees both and is of
   await send(alice, 'a tool for every job');
   await channelButton(bob, 'tools').click();
   await waitForTexts(bob, ['a tool for every job']);
+  // Deleting: behind the rename pencil, after an inline confirmation; gone for everyone.
+  await alice.getByRole('button', { name: 'Create channel' }).click();
+  await alice.getByLabel('New channel name').fill('scratch');
+  await alice.getByRole('button', { name: 'Create', exact: true }).click();
+  await channelButton(bob, 'scratch').waitFor({ timeout: 30_000 });
+  await alice.getByRole('button', { name: 'Rename #scratch' }).click();
+  await alice.getByRole('button', { name: 'Delete #scratch…' }).click();
+  await alice.getByRole('group', { name: 'Delete #scratch?' }).getByRole('button', { name: 'Delete channel' }).click();
+  await channelButton(alice, 'scratch').waitFor({ state: 'detached', timeout: 30_000 });
+  await channelButton(bob, 'scratch').waitFor({ state: 'detached', timeout: 30_000 });
+  await channelButton(alice, 'tools').click();
 });
 
 test('settings: profile change reaches the other member; recovery phrase with its warning; hubs; relay-only; invite QR', { timeout: 120_000 }, async () => {

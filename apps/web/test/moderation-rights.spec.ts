@@ -13,6 +13,7 @@ import {
   type Author,
   type AuthorityEntry,
   accountKeys,
+  CAP,
   createGenesis,
   cutoffRows,
   type EntryAction,
@@ -24,7 +25,7 @@ import {
   utf8,
 } from '@parley/protocol';
 import { nodeCrypto as crypto } from '@parley/protocol/crypto-node';
-import { messageRights, rightsOver, roleBadges } from '../src/lib/parley/moderation.ts';
+import { grantableRoles, messageRights, rightsOver, roleBadges } from '../src/lib/parley/moderation.ts';
 
 const T0 = 1_750_000_000_000;
 const person = (name: string): Author => {
@@ -113,4 +114,51 @@ test('role badges: Owner first, then roles by rank; the implicit Member role is 
   assert.deepEqual(badges('owner'), ['Owner']);
   assert.deepEqual(badges('mod1'), ['Moderator']);
   assert.deepEqual(badges('ann'), []);
+});
+
+test('the member menu offers exactly the roles the log lets each person grant or revoke', () => {
+  const base = build();
+  const entries = [...base.entries];
+  let state = base.state;
+  let time = T0 + 100_000;
+  const add = (who: Author, action: EntryAction) => {
+    entries.push(nextEntry(state, who, action, (time += 1000), crypto));
+    state = replayAuthority(entries, crypto);
+    assert.equal(state.rejected.length + state.pending.length, 0, `${action.kind} is valid`);
+  };
+  // A helper role with PIN, and a lead role that manages roles but does not hold PIN itself.
+  add(people.owner, { kind: 'define_role', role: 'helper', name: 'Helper', caps: CAP.READ | CAP.SEND | CAP.PIN, rank: 10, color: 0 });
+  add(people.owner, { kind: 'define_role', role: 'lead', name: 'Lead', caps: CAP.READ | CAP.SEND | CAP.MANAGE_ROLES, rank: 20, color: 0 });
+  add(people.owner, { kind: 'grant', target: people.ben.account, role: 'lead' });
+  add(people.owner, { kind: 'grant', target: people.ann.account, role: 'helper' });
+  const roles = state.roles().map((r) => r.id);
+  const offered: string[] = [];
+  for (const a of names)
+    for (const b of names) {
+      const menu = grantableRoles(state, people[a].account, people[b].account);
+      for (const role of roles) {
+        const item = menu.find((r) => r.id === role);
+        const held =
+          state
+            .members()
+            .find((m) => toHex(m.account) === toHex(people[b].account))
+            ?.roles.includes(role) ?? false;
+        const action: EntryAction = held
+          ? { kind: 'revoke', target: people[b].account, role, cutoffs: cutoffRows(state, people[b].account) }
+          : { kind: 'grant', target: people[b].account, role };
+        const e = nextEntry(state, people[a], action, time + 60_000, crypto);
+        const after = replayAuthority([...entries, e], crypto);
+        const p = after.positionOf(e.id);
+        const ok = p !== undefined && after.isValid(p);
+        assert.equal(item !== undefined, ok, `${a} ${action.kind} ${role} ${held ? 'from' : 'to'} ${b}`);
+        if (item !== undefined) {
+          assert.equal(item.held, held);
+          offered.push(`${a} ${action.kind} ${role} ${b}`);
+        }
+      }
+    }
+  // Ben (lead) may take the helper role from Ann but not give it to anyone: he does not hold PIN.
+  assert.ok(offered.includes('ben revoke helper ann'));
+  assert.ok(!offered.some((o) => o.startsWith('ben grant helper')));
+  assert.ok(offered.includes('owner grant helper ben'));
 });

@@ -21,6 +21,7 @@ import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore } from '@parley/store';
 import { launchChromium } from '@parley/tests/browser';
 import type { Browser, Page } from '@playwright/test';
+import { listingInviteUrl } from '../src/lib/directory/listing-invite.ts';
 import { seriousViolations } from './harness/axe.ts';
 import { type HubProcess, startHub } from './harness/hub-process.ts';
 import { buildApp, type NextApp, startApp } from './harness/next-app.ts';
@@ -160,6 +161,7 @@ test('the owner mutes Bob (he reads, cannot send) and unmutes him; deletes his m
     .and(bob.locator(':enabled'))
     .waitFor({ timeout: 60_000 });
   assert.equal(await bob.getByTestId('muted').count(), 0);
+  await bobRow.getByTestId('muted-badge').waitFor({ state: 'detached', timeout: 30_000 });
 
   // A moderator's delete: Bob's message becomes a tombstone naming who removed it, on both sides.
   await send(bob, 'an off-topic message from Bob');
@@ -184,6 +186,165 @@ test('the owner mutes Bob (he reads, cannot send) and unmutes him; deletes his m
   await bob.getByTestId('message').filter({ hasText: 'said while Bob is muted' }).getByTestId('pinned').waitFor({ timeout: 60_000 });
   await shot(alice, 'moderation-0b-deleted-and-pinned');
   await assertAccessible(alice, 'a moderated channel');
+});
+
+test('invite links: expiry and uses are chosen before copying; a revoked link lets nobody in', T, async () => {
+  await alice.getByText('Link settings').click();
+  await alice.getByLabel('Expire after').selectOption({ label: '1 day' });
+  await alice.getByLabel('Max uses').selectOption({ label: '5 uses' });
+  await alice.getByRole('button', { name: 'Copy invite link' }).click();
+  await alice.getByRole('button', { name: 'Invite link copied' }).waitFor();
+  const link = await alice.evaluate(() => navigator.clipboard.readText());
+  const token = parseInviteUrl(link, nodeCrypto).token?.body;
+  assert.equal(token?.maxUses, 5);
+  const day = (token?.expiresAt ?? 0) - Date.now();
+  assert.ok(day > 23 * 3_600_000 && day <= 24 * 3_600_000, `expires in ${day} ms`);
+  await alice.getByRole('button', { name: 'Revoke link' }).click();
+  await alice.getByRole('group', { name: 'Revoke this invite link?' }).getByRole('button', { name: 'Revoke' }).click();
+  await alice.getByRole('status').filter({ hasText: 'Link revoked' }).waitFor({ timeout: 30_000 });
+  await eventually('Carol holds the revocation', () => carol.auditLog(room).some((e) => e.kind === 'revoke_invite'));
+  // Dave, a stranger with the link: refused where he joins, and never a member for those already in.
+  const dave = await nodeClient('Dave');
+  try {
+    const outcome = await dave.join(link, { timeoutMs: 60_000 }).then(
+      () => 'joined',
+      (e: unknown) => String(e),
+    );
+    console.log(`# Dave with the revoked link: ${outcome}`);
+    const daveHex = toHex(dave.identity.account.publicKey);
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.equal(
+      carol.members(room).some((m) => toHex(m.account) === daveHex),
+      false,
+      'a JOIN carrying a revoked invite is not accepted',
+    );
+    assert.match(outcome, /revoked/);
+  } finally {
+    await dave.close();
+  }
+});
+
+test('community settings: the owner makes the room open, hub-confirmed and history-hidden in one signed entry; a member is not offered them', T, async () => {
+  await bob.getByRole('button', { name: 'Orchard menu' }).click();
+  await bob.getByRole('button', { name: 'Audit log' }).waitFor();
+  assert.equal(await bob.getByRole('button', { name: 'Community settings' }).count(), 0, 'Bob lacks MANAGE_ROOM');
+  await bob.getByRole('button', { name: 'Orchard menu' }).click();
+  const before = carol.state(room).policy();
+  const entries = carol.auditLog(room).length;
+  const open = async () => {
+    await alice.getByRole('button', { name: 'Orchard menu' }).click();
+    await alice.getByRole('button', { name: 'Community settings' }).click();
+    return alice.getByRole('dialog', { name: 'Orchard settings' });
+  };
+  let d = await open();
+  await shot(alice, 'moderation-0c-community-settings');
+  await assertAccessible(alice, 'community settings');
+  await d.getByLabel('Anyone with a link or the directory card').check();
+  await d.getByLabel(/^Confirmed by a hub/).check();
+  await d.getByLabel('New members can read messages sent before they joined').uncheck();
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 30_000 });
+  await eventually('Carol applies the new policy', () => {
+    const p = carol.state(room).policy();
+    return p.join === 'open' && p.durability === 'guaranteed' && !p.historyVisible;
+  });
+  assert.equal(carol.auditLog(room).length, entries + 1, 'one SET_POLICY entry for the three changes');
+  await alice.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+  // Back as it was, for the tests that follow.
+  d = await open();
+  await d.getByLabel(before.join === 'open' ? 'Anyone with a link or the directory card' : 'With an invite link only').check();
+  await d
+    .getByLabel(before.durability === 'strict' ? /^Members only/ : before.durability === 'replicated' ? /^Members and hubs/ : /^Confirmed by a hub/)
+    .check();
+  await d.getByLabel('New members can read messages sent before they joined').setChecked(before.historyVisible);
+  await d.getByRole('button', { name: 'Save' }).click();
+  await eventually('Carol applies the old policy again', () => {
+    const p = carol.state(room).policy();
+    return p.join === before.join && p.durability === before.durability && p.historyVisible === before.historyVisible;
+  });
+  await alice.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+});
+
+test('approval: with "a moderator approves", a joiner from a directory card waits until the owner approves her', T, async () => {
+  const setJoin = async (label: string) => {
+    await alice.getByRole('button', { name: 'Orchard menu' }).click();
+    await alice.getByRole('button', { name: 'Community settings' }).click();
+    const d = alice.getByRole('dialog', { name: 'Orchard settings' });
+    await d.getByLabel(label).check();
+    await d.getByRole('button', { name: 'Save' }).click();
+    await d
+      .getByRole('status')
+      .filter({ hasText: /Saved|Nothing changed/ })
+      .waitFor({ timeout: 30_000 });
+    await alice.keyboard.press('Escape');
+    await d.waitFor({ state: 'detached' });
+  };
+  await setJoin('Invite links, or a moderator approves');
+  await eventually('Carol applies approval mode', () => carol.state(room).policy().join === 'approval');
+  const erin = await nodeClient('Erin');
+  try {
+    const erinHex = toHex(erin.identity.account.publicKey);
+    // A directory card's link: no token, so the JOIN waits for a moderator.
+    await erin.join(listingInviteUrl(toHex(room), 'Orchard', app.origin), { timeoutMs: 60_000 });
+    await eventually('Carol sees Erin waiting', () => carol.members(room).some((m) => toHex(m.account) === erinHex && m.pending));
+    assert.equal(erin.canSend(room, general), false, 'a waiting newcomer cannot send');
+    const waiting = alice.getByTestId('waiting-member');
+    await waiting.waitFor({ timeout: 60_000 });
+    assert.equal(await bob.getByRole('button', { name: /^Approve/ }).count(), 0, 'a plain member approves nobody');
+    await shot(alice, 'moderation-0e-waiting');
+    await assertAccessible(alice, 'a newcomer waiting for approval');
+    await waiting.getByRole('button', { name: /^Approve/ }).click();
+    await waiting.waitFor({ state: 'detached', timeout: 30_000 });
+    await eventually('Erin is a member on her own device', () => erin.members(room).some((m) => toHex(m.account) === erinHex && !m.pending));
+    await eventually('Erin gets the channel key', () => erin.canSend(room, general), 90_000);
+    await erin.leave(room);
+  } finally {
+    await erin.close();
+  }
+  await setJoin('With an invite link only');
+});
+
+test('roles: the owner makes a Helper role that may pin and gives it to Bob, who can then pin; taken back, he cannot', T, async () => {
+  await alice.getByRole('button', { name: 'Orchard menu' }).click();
+  await alice.getByRole('button', { name: 'Roles' }).click();
+  const d = alice.getByRole('dialog', { name: 'Roles of Orchard' });
+  await d.getByRole('button', { name: 'Create role' }).click();
+  const form = d.getByRole('form', { name: 'New role' });
+  await form.getByLabel('Role name').fill('Helper');
+  await form.getByLabel('Rank (below 1000000)').fill('50');
+  await form.getByLabel('Teal').check();
+  await form.getByLabel('Pin messages').check();
+  await shot(alice, 'moderation-0d-role-editor');
+  await assertAccessible(alice, 'the role editor');
+  await form.getByRole('button', { name: 'Save role' }).click();
+  await d.getByRole('status').filter({ hasText: 'Saved the role “Helper”' }).waitFor({ timeout: 30_000 });
+  await d.getByTestId('role').filter({ hasText: 'Helper' }).filter({ hasText: 'Pin messages' }).waitFor();
+  await alice.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+
+  const bobRow = alice.getByTestId('member').filter({ hasText: 'Bob' });
+  await bobRow.getByRole('button', { name: 'Actions for Bob' }).click();
+  await bobRow.getByLabel('Helper').check();
+  await bobRow.getByTestId('role-badge').filter({ hasText: 'Helper' }).waitFor({ timeout: 30_000 });
+  await alice.keyboard.press('Escape');
+  const target = bob.getByTestId('message').filter({ hasText: 'before the ban: Alice' });
+  await eventually('Bob is offered Pin', async () => {
+    await target.hover();
+    return (await target.getByRole('button', { name: 'Pin' }).count()) === 1;
+  });
+  await target.getByRole('button', { name: 'Pin' }).click();
+  await alice.getByTestId('message').filter({ hasText: 'before the ban: Alice' }).getByTestId('pinned').waitFor({ timeout: 60_000 });
+
+  await bobRow.getByRole('button', { name: 'Actions for Bob' }).click();
+  await bobRow.getByLabel('Helper').uncheck();
+  await bobRow.getByTestId('role-badge').filter({ hasText: 'Helper' }).waitFor({ state: 'detached', timeout: 30_000 });
+  await alice.keyboard.press('Escape');
+  await eventually('Bob is no longer offered Pin', async () => {
+    await target.hover();
+    return (await target.getByRole('button', { name: /^(Pin|Unpin)$/ }).count()) === 0;
+  });
 });
 
 test('the owner bans Bob from the member list, behind an accessible confirmation', T, async () => {

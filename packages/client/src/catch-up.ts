@@ -45,9 +45,11 @@ export const catchUp = async (
   const writes: Promise<void>[] = [];
   for (const f of authority) {
     frames++;
-    const v = await ingest.frame(f, peer, { room: s.id });
+    // Writes go behind (grouped into few transactions where the store needs it); held before going on.
+    const v = await ingest.frame(f, peer, { room: s.id, storeBehind: (w) => writes.push(w) });
     if (v === 'accept') peerHolds.add(toHex(node.crypto.sha256(f)));
   }
+  await Promise.allSettled(writes.splice(0));
   const plan: { channel: Uint8Array; remote: HaveVector; ranges: ReturnType<typeof lacking> }[] = [];
   let total = 0;
   // A join needs only the log before its JOIN; the channels' history follows while keys arrive.

@@ -949,6 +949,11 @@ export class ParleyClient {
     return this.act(room, policyAction(this.#session(room), { durability }));
   }
 
+  /** Several of the room's policy settings in one SET_POLICY entry (the rest unchanged). MANAGE_ROOM. */
+  setPolicy(room: Uint8Array, patch: { join?: JoinMode; durability?: Durability; historyVisible?: boolean }): Promise<Uint8Array> {
+    return this.act(room, policyAction(this.#session(room), patch));
+  }
+
   /** Whether members who join later receive the keys of earlier epochs (and so can read history). MANAGE_ROOM. */
   setHistoryVisible(room: Uint8Array, historyVisible: boolean): Promise<Uint8Array> {
     return this.act(room, policyAction(this.#session(room), { historyVisible }));

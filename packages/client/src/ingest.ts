@@ -81,7 +81,8 @@ export interface IngestOptions {
    * Write-behind for a received envelope (a hub's gossip): the verdict comes as soon as it is valid, so
    * the network forwards it without waiting for the database, and the store's write is handed here (to
    * be awaited before shutdown). Its 'message' event fires once the store says the row is new. Not for
-   * anything whose acknowledgement promises durability (PUT, guaranteed sends).
+   * anything whose acknowledgement promises durability (PUT, guaranteed sends). With `groupWrites`,
+   * authority entries, bundles and shares received this way go behind too (a catch-up's log).
    */
   readonly storeBehind?: (write: Promise<void>) => void;
 }
@@ -165,6 +166,8 @@ export class Ingest {
   async #store(s: Signed<unknown>, o: IngestOptions, targets?: readonly string[]): Promise<void> {
     const obj = storedFromSigned(s, this.#d.now());
     if (o.local === true) await this.#d.store.enqueue(obj, targets);
+    // Received in bulk (catch-up): the write joins the next group commit, handed to the caller to await.
+    else if (o.storeBehind !== undefined && this.#behind !== undefined) o.storeBehind(this.#behind.add(toHex(obj.room), obj).then(() => undefined));
     else await this.#d.store.put([obj]);
   }
 
@@ -190,7 +193,7 @@ export class Ingest {
     // This entry may have completed others that were waiting: store every valid entry not stored yet.
     const fresh = state.validEntries().filter((v) => !s.known.has(toHex(v.id)));
     for (const v of fresh) s.known.add(toHex(v.id));
-    for (const v of fresh) await this.#store(v, toHex(v.id) === id ? o : {});
+    for (const v of fresh) await this.#store(v, toHex(v.id) === id ? o : { storeBehind: o.storeBehind });
     if (state.validEntries().length !== before) {
       this.#d.events.emit('state', { room: s.id, entries: state.validEntries().length });
       this.#d.onAuthority(s);

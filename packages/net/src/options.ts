@@ -66,6 +66,12 @@ export interface ParleyNodeOptions {
   readonly dhtMode?: DhtMode;
   /** Loopback allowances for tests in one process on 127.0.0.1; see TEST_MODE below. */
   readonly testMode?: boolean;
+  /**
+   * Multiaddrs this node may dial (true: dial). A browser page passes the addresses its
+   * Content-Security-Policy lets it reach, so that it never tries a WebSocket the page would block.
+   * When set, it replaces libp2p's default address rules (and test mode's allow-all).
+   */
+  readonly dialFilter?: (multiaddr: string) => boolean;
   readonly verify?: VerifyHooks;
   /** What this node serves over the sync protocol (none: it only asks), where PUTs go (hubs), and limit overrides. */
   readonly sync?: { readonly source?: SyncSource; readonly sink?: SyncSink; readonly limits?: Partial<SyncLimits> };

@@ -330,13 +330,16 @@ export const buildParleyNode = async (opts: ParleyNodeOptions, platform: Platfor
   const penalties = new PenaltyBox({ policy: opts.penalties });
   // Blocked peers are refused by peer id: dialling them, and their connections either way once the
   // encryption handshake names them (relayed and WebRTC connections included). Test mode also dials
-  // private addresses; otherwise denyDialMultiaddr stays unset so that libp2p's default applies.
+  // private addresses; otherwise, without a dial filter, denyDialMultiaddr stays unset so that
+  // libp2p's default applies.
   const blocked = (peer: PeerId): boolean => penalties.refuses(peer.toString());
+  // A dial filter (a page's CSP allows WebSockets to its hubs only) replaces libp2p's default too.
+  const filter = opts.dialFilter;
   const connectionGater: NonNullable<Libp2pOptions['connectionGater']> = {
     denyDialPeer: blocked,
     denyInboundEncryptedConnection: blocked,
     denyOutboundEncryptedConnection: blocked,
-    ...(test ? { denyDialMultiaddr: () => false } : {}),
+    ...(filter !== undefined ? { denyDialMultiaddr: (ma) => !filter(ma.toString()) } : test ? { denyDialMultiaddr: () => false } : {}),
   };
   const dhtMode = opts.dhtMode ?? platform.defaultDhtMode;
   const options: Libp2pOptions<ParleyServices> = {

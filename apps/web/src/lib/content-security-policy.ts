@@ -15,6 +15,22 @@ export const wsOrigin = (addr: string): string | undefined => {
   return `${scheme}://${host}:${m[3]}`;
 };
 
+/**
+ * Which multiaddrs a page under this policy may dial: a WebSocket only to one of the hubs (the
+ * origins connect-src names); anything else that is not a WebSocket (WebRTC, a circuit through an
+ * allowed hub is a WebSocket to that hub). Without it the browser node tries peers' own ws
+ * addresses, the CSP blocks them, and the page logs violations.
+ */
+export const dialAllowed = (hubs: readonly string[]): ((addr: string) => boolean) => {
+  const allowed = new Set(hubs.map(wsOrigin).filter((o): o is string => o !== undefined));
+  return (addr) => {
+    const o = wsOrigin(addr);
+    if (o !== undefined) return allowed.has(o);
+    // A WebSocket address in a form wsOrigin does not read: refuse it rather than let the CSP.
+    return !/\/(ws|wss|tls\/ws)(\/|$)/.test(addr);
+  };
+};
+
 export const contentSecurityPolicy = (nonce: string, hubs: readonly string[], dev = false, indexer?: string): string => {
   const connect = [...new Set([...hubs.map(wsOrigin), indexer].filter((o): o is string => o !== undefined))];
   return [

@@ -20,6 +20,8 @@ export interface ChannelActions {
   select(c: ChannelInfo): void;
   create(name: string, kind: 'text' | 'voice'): Promise<void>;
   rename(c: ChannelInfo, name: string): Promise<void>;
+  /** DELETE_CHANNEL: gone for everyone, its messages with it. */
+  remove(c: ChannelInfo): Promise<void>;
   leave(): Promise<void>;
   openSettings(): void;
 }
@@ -112,6 +114,7 @@ export const ChannelList = ({
               canManage={canManage}
               onSelect={() => actions.select(c)}
               onRename={(name) => actions.rename(c, name)}
+              onDelete={() => actions.remove(c)}
             />
           );
         })}

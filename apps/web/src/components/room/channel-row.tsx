@@ -4,7 +4,10 @@ import { useState } from 'react';
 import { ChannelForm } from './channel-form.tsx';
 import { PencilIcon } from './icons.tsx';
 
-/** One text channel in the list: bold with a pip when unread; a rename pencil for those who manage channels. */
+/**
+ * One text channel in the list: bold with a pip when unread; for those who manage channels a pencil
+ * that opens renaming, and there deleting (after an inline confirmation).
+ */
 export const ChannelRow = ({
   channel: c,
   active,
@@ -12,6 +15,7 @@ export const ChannelRow = ({
   canManage,
   onSelect,
   onRename,
+  onDelete,
 }: {
   channel: ChannelInfo;
   active: boolean;
@@ -19,11 +23,52 @@ export const ChannelRow = ({
   canManage: boolean;
   onSelect: () => void;
   onRename: (name: string) => Promise<void>;
+  onDelete: () => Promise<void>;
 }) => {
   const [renaming, setRenaming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
   if (renaming)
     return (
       <li>
+        {deleting ? (
+          <fieldset className="space-y-1 rounded bg-[#1e1f22] p-2 text-sm">
+            <legend className="sr-only">Delete #{c.name}?</legend>
+            <p className="text-[#dbdee1]">Delete #{c.name} and its messages for everyone?</p>
+            <div className="flex gap-2">
+              <button
+                type="button"
+                onClick={() => {
+                  setError(undefined);
+                  onDelete().catch((e: unknown) => setError((e as Error).message));
+                }}
+                className="rounded bg-[#da373c] px-2 py-0.5 font-semibold text-white hover:bg-[#a12828] focus:outline-none focus:ring-2 focus:ring-white"
+              >
+                Delete channel
+              </button>
+              <button
+                type="button"
+                onClick={() => setDeleting(false)}
+                className="px-1 text-[#dbdee1] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
+              >
+                Cancel
+              </button>
+            </div>
+            {error !== undefined && (
+              <p role="alert" className="text-xs text-red-300">
+                {error}
+              </p>
+            )}
+          </fieldset>
+        ) : (
+          <button
+            type="button"
+            onClick={() => setDeleting(true)}
+            className="mb-1 px-2 text-xs text-[#fa777c] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
+          >
+            Delete #{c.name}…
+          </button>
+        )}
         <ChannelForm
           label={`Rename #${c.name}`}
           initial={c.name}

@@ -29,6 +29,7 @@ export const Composer = ({
   typing,
   banned,
   muted,
+  pending,
 }: {
   roomHex: string;
   channel: ChannelInfo;
@@ -41,6 +42,8 @@ export const Composer = ({
   banned?: string | undefined;
   /** The room's name when this person is muted there: they read, and the box says why they cannot send. */
   muted?: string | undefined;
+  /** The room's name while this person waits for a moderator to approve them. */
+  pending?: string | undefined;
 }) => {
   const p = useParley();
   const chat = useChat();
@@ -146,7 +149,12 @@ export const Composer = ({
           A moderator muted you in {muted}: you can read, but not send, until they unmute you.
         </p>
       )}
-      {!canSend && banned === undefined && muted === undefined && (
+      {pending !== undefined && banned === undefined && (
+        <p role="status" data-testid="pending" className="mb-1 text-sm text-[#b5bac1]">
+          {pending} lets people in after a moderator approves them. You can read and write once someone does.
+        </p>
+      )}
+      {!canSend && banned === undefined && muted === undefined && pending === undefined && (
         <p role="status" className="mb-1 text-xs text-[#b5bac1]">
           Waiting for this channel’s key from another member…
         </p>

@@ -7,10 +7,11 @@
  * Someone who holds the capability but not the rank sees them greyed, with why (rank rules, visible).
  */
 import { useState } from 'react';
-import type { MemberRights } from '../../lib/parley/moderation.ts';
+import type { GrantableRole, MemberRights } from '../../lib/parley/moderation.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 
 export interface MemberActionCalls {
+  setRole(role: string, on: boolean): Promise<void>;
   mute(on: boolean): Promise<void>;
   kick(): Promise<void>;
   ban(o: { reason: string | undefined; purge: boolean }): Promise<void>;
@@ -21,6 +22,7 @@ export const MemberActions = ({
   roomName,
   rights,
   muted,
+  roles,
   calls,
 }: {
   name: string;
@@ -28,13 +30,17 @@ export const MemberActions = ({
   rights: MemberRights;
   /** The member is muted now: the action offered is Unmute. */
   muted: boolean;
+  /** Roles this person may give or take away (MANAGE_ROLES; see grantableRoles). */
+  roles: readonly GrantableRole[];
   calls: MemberActionCalls;
 }) => {
   const [open, setOpen] = useState(false);
   const [asking, setAsking] = useState<'kick' | 'ban' | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [purge, setPurge] = useState(false);
-  if (!rights.kick && !rights.ban && !rights.mute && !rights.outranked) return null;
+  // A role box shows what was clicked until the signed entry is in (then the log's answer).
+  const [clicked, setClicked] = useState<Readonly<Record<string, boolean>>>({});
+  if (!rights.kick && !rights.ban && !rights.mute && !rights.outranked && roles.length === 0) return null;
   const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
   const ask = (what: 'kick' | 'ban') => {
     setOpen(false);
@@ -79,6 +85,34 @@ export const MemberActions = ({
             </>
           ) : (
             <>
+              {roles.length > 0 && (
+                <fieldset className="mb-1 border-b border-white/10 px-2 pb-1.5">
+                  <legend className="text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Roles</legend>
+                  {roles.map((r) => (
+                    <label key={r.id} className="flex items-center gap-2 py-0.5 text-sm text-[#dbdee1]">
+                      <input
+                        type="checkbox"
+                        checked={clicked[r.id] ?? r.held}
+                        onChange={(e) => {
+                          const on = e.target.checked;
+                          setClicked((c) => ({ ...c, [r.id]: on }));
+                          void calls
+                            .setRole(r.id, on)
+                            .catch(() => undefined)
+                            .finally(() =>
+                              setClicked((c) => {
+                                const { [r.id]: _, ...rest } = c;
+                                return rest;
+                              }),
+                            );
+                        }}
+                        className="h-4 w-4"
+                      />
+                      {r.name}
+                    </label>
+                  ))}
+                </fieldset>
+              )}
               {rights.mute && (
                 <button
                   type="button"

@@ -1,7 +1,7 @@
 'use client';
-import { CAP, fromHex, type MemberInfo, toHex } from '@parley/protocol';
+import { CAP, fromHex, type MemberInfo, ROLE_MEMBER, toHex } from '@parley/protocol';
 import { cssColor } from '../../lib/parley/colors.ts';
-import { rightsOver, roleBadges } from '../../lib/parley/moderation.ts';
+import { approvalRights, grantableRoles, rightsOver, roleBadges } from '../../lib/parley/moderation.ts';
 import { collidingNames, shownAs } from '../../lib/parley/names.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { useMemberStatuses } from '../../lib/parley/use-member-statuses.ts';
@@ -95,7 +95,11 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
                   roomName={roomName}
                   rights={rights}
                   muted={m.muted}
+                  roles={state === undefined || me === undefined ? [] : grantableRoles(state, me, m.account)}
                   calls={{
+                    setRole: async (role, on) => {
+                      await (on ? client.grant(room, m.account, role) : client.revoke(room, m.account, role));
+                    },
                     mute: async (on) => {
                       await (on ? client.mute(room, m.account) : client.unmute(room, m.account));
                     },
@@ -112,9 +116,66 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
           );
         })}
       </ul>
+      {state !== undefined && me !== undefined && client !== undefined && (
+        <WaitingList
+          members={members.filter((m) => m.pending)}
+          name={(a) => shownAs(a, identity, (x) => client.profile(room, x)).name}
+          rights={(a) => approvalRights(state, me, a)}
+          approve={(a) => client.grant(room, a, ROLE_MEMBER).then(() => undefined)}
+          decline={(a) => client.kick(room, a).then(() => undefined)}
+        />
+      )}
       {state !== undefined && me !== undefined && client !== undefined && state.can(me, CAP.BAN, undefined, state.length - 1) && (
         <BannedList roomHex={roomHex} banned={state.banned()} unban={(a) => client.unban(room, a).then(() => undefined)} />
       )}
     </aside>
+  );
+};
+
+/** People who asked to join a room that approves newcomers: Approve (GRANT member) and Turn away (KICK) for those who may. */
+const WaitingList = ({
+  members,
+  name,
+  rights,
+  approve,
+  decline,
+}: {
+  members: readonly MemberInfo[];
+  name: (account: Uint8Array) => string;
+  rights: (account: Uint8Array) => { approve: boolean; decline: boolean };
+  approve: (account: Uint8Array) => Promise<void>;
+  decline: (account: Uint8Array) => Promise<void>;
+}) => {
+  if (members.length === 0) return null;
+  const button = 'rounded px-2 py-0.5 text-xs font-semibold focus:outline-none focus:ring-2 focus:ring-white';
+  return (
+    <section aria-labelledby="waiting-heading" className="mt-4">
+      <h2 id="waiting-heading" className="px-2 pb-2 text-xs font-bold uppercase tracking-wide text-[#b5bac1]">
+        Waiting for approval — {members.length}
+      </h2>
+      <ul data-testid="waiting" className="space-y-1">
+        {members.map((m) => {
+          const n = name(m.account);
+          const may = rights(m.account);
+          return (
+            <li key={toHex(m.account)} data-testid="waiting-member" className="rounded px-2 py-1">
+              <span className="block truncate text-sm text-[#dbdee1]">{n}</span>
+              <span className="mt-1 flex gap-2">
+                {may.approve && (
+                  <button type="button" onClick={() => void approve(m.account)} className={`${button} bg-[#248046] text-white hover:bg-[#1a6334]`}>
+                    Approve<span className="sr-only"> {n}</span>
+                  </button>
+                )}
+                {may.decline && (
+                  <button type="button" onClick={() => void decline(m.account)} className={`${button} text-[#fa777c] hover:underline`}>
+                    Turn away<span className="sr-only"> {n}</span>
+                  </button>
+                )}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 };

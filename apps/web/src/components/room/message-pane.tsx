@@ -215,6 +215,7 @@ export const MessagePane = ({
             typing={typing}
             banned={view.banned ? room.name : undefined}
             muted={view.muted ? room.name : undefined}
+            pending={view.pending ? room.name : undefined}
           />
         )}
       </main>

@@ -3,8 +3,12 @@
  * The community's menu under its name: settings, the room's audit log, and leaving. The person who
  * started a community cannot leave it (the room is rooted in their key), and is told so instead.
  */
+import { CAP, fromHex, toHex } from '@parley/protocol';
 import { useState } from 'react';
+import { useParley } from '../../lib/parley/provider.tsx';
 import { AuditLogDialog } from './audit-log-dialog.tsx';
+import { CommunitySettingsDialog } from './community-settings-dialog.tsx';
+import { RolesDialog } from './roles-dialog.tsx';
 
 export const RoomMenu = ({
   roomHex,
@@ -23,6 +27,12 @@ export const RoomMenu = ({
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [audit, setAudit] = useState(false);
+  const [policy, setPolicy] = useState(false);
+  const [rolesOpen, setRolesOpen] = useState(false);
+  const { client, identity } = useParley();
+  const st = client?.rooms().some((r) => toHex(r) === roomHex) === true ? client.state(fromHex(roomHex)) : undefined;
+  const canManageRoom = st !== undefined && identity !== undefined && st.can(identity.account.publicKey, CAP.MANAGE_ROOM, undefined, st.length - 1);
+  const canManageRoles = st !== undefined && identity !== undefined && st.can(identity.account.publicKey, CAP.MANAGE_ROLES, undefined, st.length - 1);
   const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
   return (
     <div className="relative">
@@ -54,6 +64,30 @@ export const RoomMenu = ({
           >
             Audit log
           </button>
+          {canManageRoles && (
+            <button
+              type="button"
+              onClick={() => {
+                setOpen(false);
+                setRolesOpen(true);
+              }}
+              className={`${item} text-[#dbdee1] hover:bg-[#5865f2] hover:text-white`}
+            >
+              Roles
+            </button>
+          )}
+          {canManageRoom && (
+            <button
+              type="button"
+              onClick={() => {
+                setOpen(false);
+                setPolicy(true);
+              }}
+              className={`${item} text-[#dbdee1] hover:bg-[#5865f2] hover:text-white`}
+            >
+              Community settings
+            </button>
+          )}
           {isCreator ? (
             <p className="px-2 py-1.5 text-xs text-[#949ba4]">You started this community, so you cannot leave it.</p>
           ) : confirming ? (
@@ -86,6 +120,8 @@ export const RoomMenu = ({
         </div>
       )}
       {audit && <AuditLogDialog roomHex={roomHex} roomName={roomName} onClose={() => setAudit(false)} />}
+      {rolesOpen && <RolesDialog roomHex={roomHex} roomName={roomName} onClose={() => setRolesOpen(false)} />}
+      {policy && <CommunitySettingsDialog roomHex={roomHex} roomName={roomName} onClose={() => setPolicy(false)} />}
     </div>
   );
 };

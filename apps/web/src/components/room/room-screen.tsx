@@ -75,6 +75,10 @@ export const RoomScreen = ({
               if (p.client === undefined) throw new Error('Still connecting; try again in a moment.');
               await p.client.renameChannel(fromHex(room.hex), c.id, name);
             },
+            remove: async (c) => {
+              if (p.client === undefined) throw new Error('Still connecting; try again in a moment.');
+              await p.client.deleteChannel(fromHex(room.hex), c.id);
+            },
             leave: async () => {
               await p.leaveRoom(room.hex);
               onSelectRoom(p.rooms.find((r) => r.hex !== room.hex)?.hex ?? '');

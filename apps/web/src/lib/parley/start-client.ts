@@ -10,6 +10,7 @@ import { createParleyNode, type ParleyNode, type ParleyNodeOptions } from '@parl
 import { fromHex } from '@parley/protocol';
 import type { FileStore, ObjectStore } from '@parley/store';
 import { openIndexedDbFileStore, openIndexedDbStore } from '@parley/store-browser';
+import { dialAllowed } from '../content-security-policy.ts';
 import { perfMark } from '../perf-marks.ts';
 import type { PortalConfig } from '../portal-config.ts';
 import type { KnownRoom } from './room-list.ts';
@@ -25,6 +26,8 @@ export interface PreparedClient {
 
 const nodeOptions = (config: PortalConfig): ParleyNodeOptions => ({
   bootstrap: config.bootstrap,
+  // The page's CSP allows WebSockets to these hubs only: dial nothing else over ws.
+  dialFilter: dialAllowed(config.bootstrap),
   // A person waits on this: re-dial a hub that went away every few seconds, not every 30 s.
   bootstrapRetryMs: 5_000,
   // Local deployments only: loopback dials, and no public STUN lookups that cannot help on one machine.

@@ -32,6 +32,8 @@ export interface RoomView {
   readonly canInvite: boolean;
   /** Whether this person is muted here (reads, cannot send until unmuted). */
   readonly muted: boolean;
+  /** Whether this person joined a room that approves newcomers and is still waiting. */
+  readonly pending: boolean;
 }
 
 const EMPTY: RoomView = {
@@ -49,6 +51,7 @@ const EMPTY: RoomView = {
   banned: false,
   canInvite: false,
   muted: false,
+  pending: false,
 };
 
 const unreadChannels = async (
@@ -98,6 +101,7 @@ export const useRoom = (
         banned: isBanned(state, me),
         canInvite: state.can(me, CAP.INVITE, undefined, state.length - 1),
         muted: members.some((m) => m.muted && toHex(m.account) === toHex(me)),
+        pending: members.some((m) => m.pending && toHex(m.account) === toHex(me)),
       };
       const ch = channels.find((c) => toHex(c.id) === channelHex) ?? channels[0];
       if (ch === undefined) return { ...EMPTY, channels, voiceChannels, members, ...rights };
