@@ -371,16 +371,8 @@ export class ParleyClient {
 
   /** The gossip verdict (wired into the node's `verify.gossip`): accept, reject (ProtocolError) or ignore (unknown room, pending). */
   async verdict(topic: string, bytes: Uint8Array, from: string): Promise<Verdict> {
-    const typing = parseTypingTopic(topic);
-    if (typing !== undefined) {
-      const v = this.#typingOutcome(typing, bytes);
-      return typeof v === 'string' ? v : 'reject';
-    }
-    const status = parseStatusTopic(topic);
-    if (status !== undefined) {
-      const v = this.#status.outcome(status, bytes);
-      return typeof v === 'string' ? v : 'reject';
-    }
+    const signal = this.#signalOutcome(topic, bytes);
+    if (signal !== undefined) return typeof signal === 'string' ? signal : 'reject';
     const t = parseTopic(topic);
     if (this.#closed || t === undefined) return 'ignore';
     return this.ingest.frame(bytes, from, { room: t.room });
@@ -388,10 +380,8 @@ export class ParleyClient {
 
   /** The verdict as the node's gossip validator takes it: a reject carries its protocol error code (penalty weight). */
   async gossipOutcome(topic: string, bytes: Uint8Array, from: string): Promise<GossipOutcome> {
-    const typing = parseTypingTopic(topic);
-    if (typing !== undefined) return this.#typingOutcome(typing, bytes);
-    const status = parseStatusTopic(topic);
-    if (status !== undefined) return this.#status.outcome(status, bytes);
+    const signal = this.#signalOutcome(topic, bytes);
+    if (signal !== undefined) return signal;
     if (this.#closed || parseTopic(topic) === undefined) return 'ignore';
     let code: string | undefined;
     const v = await this.ingest.frame(bytes, from, {
@@ -401,6 +391,14 @@ export class ParleyClient {
       },
     });
     return v === 'reject' && code !== undefined ? { verdict: 'reject', code } : v;
+  }
+
+  /** The outcome of an ephemeral signal (typing, status) on its topic; undefined for any other topic. */
+  #signalOutcome(topic: string, bytes: Uint8Array): GossipOutcome | undefined {
+    const typing = parseTypingTopic(topic);
+    if (typing !== undefined) return this.#typingOutcome(typing, bytes);
+    const status = parseStatusTopic(topic);
+    return status === undefined ? undefined : this.#status.outcome(status, bytes);
   }
 
   /** A typing signal (PROTOCOL 5.7): emitted as a 'typing' event when valid, never stored. */

@@ -3,9 +3,10 @@
  * on the room's status topic. Signing one for this device, the receiver's checks, and the book of
  * what each device last said. Nothing here touches the store: a status is shown, never kept.
  */
-import { type CryptoPort, equals, type MemberStatus, openStatus, STATUS_SKEW_MS, STATUS_TTL_MS, signStatus, UnauthorizedError } from '@parley/protocol';
+import { type CryptoPort, type MemberStatus, openStatus, STATUS_SKEW_MS, STATUS_TTL_MS, signStatus } from '@parley/protocol';
 import type { Identity } from './identity.ts';
 import type { RoomSession } from './room-session.ts';
+import { signalSender } from './signal-sender.ts';
 
 /** What this device tells others: its status, or nothing at all ('invisible': shown offline everywhere). */
 export type OwnStatus = 'online' | 'idle' | 'invisible';
@@ -33,15 +34,8 @@ export const readStatus = (
   crypto: CryptoPort,
 ): ReadStatus | undefined => {
   const p = openStatus(bytes, crypto);
-  if (!equals(p.room, room)) throw new UnauthorizedError('status.r', 'not the room of this topic');
-  if (s === undefined || !s.ready) return undefined;
-  if (self !== undefined && equals(p.device, self)) return undefined;
-  if (Math.abs(now - p.time) > STATUS_SKEW_MS) throw new UnauthorizedError('status.t', 'too far from this clock');
-  const st = s.state;
-  const dev = st.deviceInfo(p.device);
-  if (dev === undefined || dev.revoked) throw new UnauthorizedError('status.d', 'not a certified device of the room');
-  if (!st.isMember(dev.account, st.length - 1)) throw new UnauthorizedError('status.d', 'not a member');
-  return { account: dev.account, device: p.device, status: p.status };
+  const account = signalSender('status', p, room, s, self, now, STATUS_SKEW_MS);
+  return account === undefined ? undefined : { account, device: p.device, status: p.status };
 };
 
 interface Heard {

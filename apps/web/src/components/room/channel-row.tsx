@@ -3,6 +3,7 @@ import type { ChannelInfo } from '@parley/protocol';
 import { useState } from 'react';
 import { ChannelForm } from './channel-form.tsx';
 import { PencilIcon } from './icons.tsx';
+import { InlineConfirm } from './inline-confirm.tsx';
 
 /**
  * One text channel in the list: bold with a pip when unread; for those who manage channels a pencil
@@ -32,34 +33,24 @@ export const ChannelRow = ({
     return (
       <li>
         {deleting ? (
-          <fieldset className="space-y-1 rounded bg-[#1e1f22] p-2 text-sm">
-            <legend className="sr-only">Delete #{c.name}?</legend>
-            <p className="text-[#dbdee1]">Delete #{c.name} and its messages for everyone?</p>
-            <div className="flex gap-2">
-              <button
-                type="button"
-                onClick={() => {
-                  setError(undefined);
-                  onDelete().catch((e: unknown) => setError((e as Error).message));
-                }}
-                className="rounded bg-[#da373c] px-2 py-0.5 font-semibold text-white hover:bg-[#a12828] focus:outline-none focus:ring-2 focus:ring-white"
-              >
-                Delete channel
-              </button>
-              <button
-                type="button"
-                onClick={() => setDeleting(false)}
-                className="px-1 text-[#dbdee1] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
-              >
-                Cancel
-              </button>
-            </div>
+          <InlineConfirm
+            question={`Delete #${c.name}?`}
+            shown={`Delete #${c.name} and its messages for everyone?`}
+            confirmLabel="Delete channel"
+            stacked
+            onConfirm={() => {
+              setError(undefined);
+              onDelete().catch((e: unknown) => setError((e as Error).message));
+            }}
+            onCancel={() => setDeleting(false)}
+            className="gap-2 rounded bg-[#1e1f22] p-2 text-sm"
+          >
             {error !== undefined && (
-              <p role="alert" className="text-xs text-red-300">
+              <p role="alert" className="basis-full text-xs text-red-300">
                 {error}
               </p>
             )}
-          </fieldset>
+          </InlineConfirm>
         ) : (
           <button
             type="button"

@@ -8,6 +8,7 @@
 import type { Durability, JoinMode } from '@parley/protocol';
 import { fromHex } from '@parley/protocol';
 import { useId, useState } from 'react';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { useModal } from '../../lib/use-modal.ts';
 
@@ -26,7 +27,7 @@ export const CommunitySettingsDialog = ({ roomHex, roomName, onClose }: { roomHe
   const { client } = useParley();
   const { ref, wrap } = useModal();
   const titleId = useId();
-  const policy = client?.state(fromHex(roomHex)).policy();
+  const policy = openRoomState(client, roomHex)?.policy();
   const [join, setJoin] = useState<JoinMode>(policy?.join ?? 'invite');
   const [durability, setDurability] = useState<Durability>(policy?.durability ?? 'replicated');
   const [history, setHistory] = useState(policy?.historyVisible ?? true);

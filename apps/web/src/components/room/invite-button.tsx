@@ -2,6 +2,7 @@
 import { fromHex } from '@parley/protocol';
 import { useState } from 'react';
 import { useParley } from '../../lib/parley/provider.tsx';
+import { InlineConfirm } from './inline-confirm.tsx';
 import { QrCode } from './qr-code.tsx';
 
 const EXPIRY = [
@@ -129,23 +130,14 @@ export const InviteButton = ({ roomHex, roomName }: { roomHex: string; roomName:
               {qr ? 'Hide QR code' : 'Show QR code'}
             </button>
             {revoking ? (
-              <fieldset className="flex items-center gap-1 text-xs">
-                <legend className="sr-only">Revoke this invite link?</legend>
-                <button
-                  type="button"
-                  onClick={() => void revoke()}
-                  className="rounded bg-[#da373c] px-1.5 py-0.5 font-semibold text-white hover:bg-[#a12828] focus:outline-none focus:ring-2 focus:ring-white"
-                >
-                  Revoke
-                </button>
-                <button
-                  type="button"
-                  onClick={() => setRevoking(false)}
-                  className="px-1 text-[#dbdee1] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
-                >
-                  Cancel
-                </button>
-              </fieldset>
+              <InlineConfirm
+                question="Revoke this invite link?"
+                confirmLabel="Revoke"
+                quiet
+                onConfirm={() => void revoke()}
+                onCancel={() => setRevoking(false)}
+                className="gap-1 text-xs"
+              />
             ) : (
               <button
                 type="button"

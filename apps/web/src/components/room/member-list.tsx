@@ -3,6 +3,7 @@ import { CAP, fromHex, type MemberInfo, ROLE_MEMBER, toHex } from '@parley/proto
 import { cssColor } from '../../lib/parley/colors.ts';
 import { approvalRights, grantableRoles, rightsOver, roleBadges } from '../../lib/parley/moderation.ts';
 import { collidingNames, shownAs } from '../../lib/parley/names.ts';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { useMemberStatuses } from '../../lib/parley/use-member-statuses.ts';
 import { Avatar } from './avatar.tsx';
@@ -35,7 +36,7 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
   const room = fromHex(roomHex);
   const as = shown.map(({ m }) => shownAs(m.account, identity, (a) => client?.profile(room, a)));
   const collide = collidingNames(as);
-  const state = client?.rooms().some((r) => toHex(r) === roomHex) === true ? client.state(room) : undefined;
+  const state = openRoomState(client, roomHex);
   return (
     <aside aria-label="Members" className="hidden w-60 shrink-0 overflow-y-auto bg-[#2b2d31] px-2 py-4 lg:block">
       <h2 className="px-2 pb-2 text-xs font-bold uppercase tracking-wide text-[#b5bac1]">Members — {shown.length}</h2>

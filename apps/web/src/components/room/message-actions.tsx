@@ -8,6 +8,7 @@ import type { HistoryMessage } from '@parley/protocol';
 import { useState } from 'react';
 import { useChat } from './chat-context.tsx';
 import { PencilIcon, PinIcon, ReplyIcon, SmileIcon, TrashIcon } from './icons.tsx';
+import { InlineConfirm } from './inline-confirm.tsx';
 
 export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'] as const;
 
@@ -23,29 +24,16 @@ export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryM
   const question = mine ? 'Delete this message?' : `Delete ${chat.shown(m.author).name}’s message for everyone?`;
   if (confirming)
     return (
-      <fieldset className="absolute -top-4 right-4 z-10 flex items-center gap-2 rounded-md bg-[#2b2d31] px-2 py-1 text-sm shadow-lg ring-1 ring-black/40">
-        <legend className="sr-only">{question}</legend>
-        <span aria-hidden="true" className="text-[#dbdee1]">
-          {question}
-        </span>
-        <button
-          type="button"
-          onClick={() => {
-            setConfirming(false);
-            void (mine ? chat.remove(m) : chat.moderate(m));
-          }}
-          className="rounded bg-[#da373c] px-2 py-0.5 font-semibold text-white hover:bg-[#a12828] focus:outline-none focus:ring-2 focus:ring-white"
-        >
-          Delete
-        </button>
-        <button
-          type="button"
-          onClick={() => setConfirming(false)}
-          className="rounded px-2 py-0.5 text-[#dbdee1] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
-        >
-          Cancel
-        </button>
-      </fieldset>
+      <InlineConfirm
+        question={question}
+        confirmLabel="Delete"
+        onConfirm={() => {
+          setConfirming(false);
+          void (mine ? chat.remove(m) : chat.moderate(m));
+        }}
+        onCancel={() => setConfirming(false)}
+        className="absolute -top-4 right-4 z-10 gap-2 rounded-md bg-[#2b2d31] px-2 py-1 text-sm shadow-lg ring-1 ring-black/40"
+      />
     );
   return (
     <div

@@ -4,6 +4,7 @@ import { fromHex, toHex } from '@parley/protocol';
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { messageRights } from '../../lib/parley/moderation.ts';
 import { shownAs } from '../../lib/parley/names.ts';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { markRead, readMark } from '../../lib/parley/read-marks.ts';
 import type { KnownRoom } from '../../lib/parley/room-list.ts';
@@ -137,8 +138,8 @@ export const MessagePane = ({
         await c.delete(roomId, ch, m.id);
       },
       rights: (m) => {
-        if (client === undefined || identity === undefined || !client.rooms().some((r) => toHex(r) === room.hex)) return { delete: false, pin: false };
-        return messageRights(client.state(roomId), identity.account.publicKey, m.author);
+        const st = openRoomState(client, room.hex);
+        return st === undefined || identity === undefined ? { delete: false, pin: false } : messageRights(st, identity.account.publicKey, m.author);
       },
       moderate: async (m) => {
         const { c, ch } = need();

@@ -9,6 +9,7 @@ import { CAP, type CapabilityName, capNames, fromHex, type RoleDef } from '@parl
 import { useId, useState } from 'react';
 import { AVATAR_COLORS, cssColor } from '../../lib/parley/colors.ts';
 import { CAP_LABELS, roleEditing, roleIdFor } from '../../lib/parley/moderation.ts';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { useModal } from '../../lib/use-modal.ts';
 
@@ -29,7 +30,7 @@ export const RolesDialog = ({ roomHex, roomName, onClose }: { roomHex: string; r
   const [draft, setDraft] = useState<Draft | undefined>(undefined);
   const [said, setSaid] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const room = fromHex(roomHex);
-  const st = client?.state(room);
+  const st = openRoomState(client, roomHex);
   const me = identity?.account.publicKey;
   const editing = st !== undefined && me !== undefined ? roleEditing(st, me) : undefined;
   void version; // re-rendered by the provider on every client event: the roles below are read afresh

@@ -3,8 +3,9 @@
  * The community's menu under its name: settings, the room's audit log, and leaving. The person who
  * started a community cannot leave it (the room is rooted in their key), and is told so instead.
  */
-import { CAP, fromHex, toHex } from '@parley/protocol';
+import { CAP } from '@parley/protocol';
 import { useState } from 'react';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { AuditLogDialog } from './audit-log-dialog.tsx';
 import { CommunitySettingsDialog } from './community-settings-dialog.tsx';
@@ -30,7 +31,7 @@ export const RoomMenu = ({
   const [policy, setPolicy] = useState(false);
   const [rolesOpen, setRolesOpen] = useState(false);
   const { client, identity } = useParley();
-  const st = client?.rooms().some((r) => toHex(r) === roomHex) === true ? client.state(fromHex(roomHex)) : undefined;
+  const st = openRoomState(client, roomHex);
   const canManageRoom = st !== undefined && identity !== undefined && st.can(identity.account.publicKey, CAP.MANAGE_ROOM, undefined, st.length - 1);
   const canManageRoles = st !== undefined && identity !== undefined && st.can(identity.account.publicKey, CAP.MANAGE_ROLES, undefined, st.length - 1);
   const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
