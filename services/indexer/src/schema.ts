@@ -10,10 +10,12 @@
  *              (`search`, a generated tsvector with a GIN index), tag paths (GIN), activity and votes
  *   votes      the latest VOTE per (room, voter account)
  *   presence   distinct peers seen announcing a room (PRESENCE records), for the activity signal
+ *   room_head_terms  one row per (lexeme of a room's name and tags, room) with the lexeme's rank in the room
+ *              (kept by triggers): relevance for a one-word query reads a page of it in rank order
  *   tags       every tag path the crawler knows (seeds and paths found in listings), with crawl times
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
 
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -119,6 +121,26 @@ export const roomTags = pgTable(
     index('room_tags_first_seen').on(t.tag, t.firstSeen.desc(), t.room),
     index('room_tags_score').on(t.tag, t.score.desc(), t.room),
   ],
+);
+
+/**
+ * One row per (lexeme of the room's `head`, room), with ts_rank_cd(search, that lexeme): the first
+ * relevance tier of a one-word query, already in order. Ranking the tier from the GIN index meant
+ * fetching and ranking every room whose name or tags hold the word (1,700 of 100,000 rooms for a
+ * common word) to return 20; this index returns the 20 (search.ts). Kept equal to `rooms` by
+ * triggers (migration 0004). Name and tag lexemes only (about five a room): description-only matches
+ * rank after them and are read from the GIN index when a page needs them.
+ */
+export const roomHeadTerms = pgTable(
+  'room_head_terms',
+  {
+    term: text('term').notNull(),
+    room: text('room').notNull(),
+    rank: real('rank').notNull(),
+    /** The room's tag paths, in the index too: a tag filter is checked on index entries alone. */
+    tagPaths: text('tag_paths').array().notNull(),
+  },
+  (t) => [index('room_head_terms_rank').on(t.term, t.rank.desc(), t.room, t.tagPaths), index('room_head_terms_room').using('hash', t.room)],
 );
 
 export const votes = pgTable(

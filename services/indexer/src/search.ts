@@ -2,13 +2,16 @@
  * Directory search: full text (websearch syntax, `english` configuration, over the generated
  * tsvector: name weighted A, tags B, description C) with tag and language filters, four orders and
  * keyset (cursor) pagination. Relevance puts an exact name match (case-insensitive) first, then rooms
- * whose name or tags match, then ts_rank_cd, then the room id; the other orders sort by activity, first appearance or vote score,
- * then the room id. The cursor is the last row's sort key, so pages never repeat or skip a row that
- * stays put. Inputs are checked here and arrive in SQL only as bound parameters.
+ * whose name or tags match, then ts_rank_cd, then the room id; the other orders sort by activity,
+ * first appearance or vote score, then the room id. A one-word query reads its name-or-tag tier from
+ * room_head_terms, where it is already ranked. The cursor is the last row's sort key, so pages never
+ * repeat or skip a row that stays put. Inputs are checked here and arrive in SQL only as bound
+ * parameters.
  */
 import { validateTag } from '@parley/protocol';
 import { rowsOf } from '@parley/store-postgres';
 import { type SQL, sql } from 'drizzle-orm';
+import { singleLexeme } from './search-lexeme.ts';
 import type { IndexStore } from './store.ts';
 
 export type SortOrder = 'relevance' | 'activity' | 'age' | 'votes';
@@ -138,7 +141,7 @@ export const search = async (store: IndexStore, query: SearchQuery, now: number)
           : { keys: [sql`${t}activity`], names: ['k0'] };
   const where: SQL[] = [sql`${t}expires_at >= ${now}`];
   if (browseTag !== undefined) where.push(sql`t.tag = ${browseTag}`);
-  else if (tag !== undefined) where.push(sql`tag_paths @> ARRAY[${tag}]::text[]`);
+  else if (tag !== undefined) where.push(sql`r.tag_paths @> ARRAY[${tag}]::text[]`);
   if (query.lang !== undefined) where.push(sql`(lower(language) = lower(${query.lang}) or lower(language) like lower(${query.lang}) || '-%')`);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, plan.names.length);
   const from = browseTag === undefined ? sql`rooms r` : sql`room_tags t join rooms r on r.room = t.room`;
@@ -151,7 +154,21 @@ export const search = async (store: IndexStore, query: SearchQuery, now: number)
     // alone; rows that match only the description are ranked only when the page needs them.
     const c = cursor?.keys ?? [1, 1];
     const pastHeads = cursor !== undefined && c[0] === 0 && c[1] === 0;
-    rows = pastHeads ? [] : await run([sql`(head @@ ${tq} or ${exact})`], true, limit + 1);
+    const lexeme = pastHeads ? undefined : await singleLexeme(store, q);
+    if (pastHeads) rows = [];
+    else if (lexeme === undefined) rows = await run([sql`(head @@ ${tq} or ${exact})`], true, limit + 1);
+    else {
+      // One word: exact names first (the lower(name) index), then the head-term index in rank order,
+      // a page at a time, instead of ranking every room whose name or tags hold the word.
+      rows = c[0] === 1 ? await run([exact], true, limit + 1) : [];
+      if (rows.length <= limit) {
+        const heads: Plan = { keys: [sql`0`, sql`1`, sql`h.rank`], names: plan.names };
+        const from = sql`room_head_terms h join rooms r on r.room = h.room`;
+        const filters = [...where, sql`h.term = ${lexeme}`, sql`not (${exact})`];
+        if (tag !== undefined) filters.push(sql`h.tag_paths @> ARRAY[${tag}]::text[]`);
+        rows = [...rows, ...(await page(store, heads, from, filters, cursor, limit + 1 - rows.length))];
+      }
+    }
     if (rows.length <= limit)
       rows = [...rows, ...(await run([sql`search @@ ${tq}`, sql`not (head @@ ${tq})`, sql`not (${exact})`], pastHeads, limit + 1 - rows.length))];
   }

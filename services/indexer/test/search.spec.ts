@@ -9,6 +9,7 @@ import { tagPublishPaths } from '@parley/protocol';
 import { rowsOf } from '@parley/store-postgres';
 import { sql } from 'drizzle-orm';
 import { type Database, IndexStore, openDatabase, parseSearchParams, SearchInputError, type SearchQuery, search } from '../src/index.ts';
+import { operandLexeme } from '../src/search-lexeme.ts';
 import { BACKENDS, seed } from './helpers.ts';
 
 const NOW = 1_800_000_000_000;
@@ -45,6 +46,27 @@ const ROOMS: { name: string; description: string; tags: string[]; language: stri
     firstSeen: NOW - 5_000,
   },
 ];
+// Names whose lexemes hold a quote (`x.org/a''b`): the head-term index must quote them back exactly.
+ROOMS.push(
+  {
+    name: "O'Brien's pub",
+    description: "Irish sessions at o'brien's, go on Sundays",
+    tags: ['social'],
+    language: 'en',
+    activity: 2,
+    score: 1,
+    firstSeen: NOW - 3_000,
+  },
+  {
+    name: "http://x.org/a'b club",
+    description: 'paths like C:\\games\\go and x.org/p\\q',
+    tags: ['social/web'],
+    language: 'en',
+    activity: 2,
+    score: 1,
+    firstSeen: NOW - 3_000,
+  },
+);
 // Filler with ties on every sort key, so that pagination must break ties by room id.
 for (let i = 0; i < 57; i++) {
   ROOMS.push({
@@ -113,6 +135,45 @@ for (const make of BACKENDS) {
         chess.slice(3).every((n) => n.startsWith('Board games')),
         'then the rooms that say chess only in their description',
       );
+    });
+
+    /** Every page of a one-word relevance search, concatenated, equals ranking all matches in one query. */
+    const sameAsRankingAll = async (when: string) => {
+      const words = ['chess', 'Chess', 'board', 'games', 'night', 'evening', 'fps', 'retro', 'art', 'pixel', 'club', 'berlin', 'sessions', 'pub'];
+      words.push("o'brien's", "O'Brien's pub", 'brien', "x.org/a'b", "http://x.org/a'b club", 'C:\\games\\go', 'social', 'web', 'nothing-here');
+      for (const q of words)
+        for (const filter of [{}, { tag: 'games' }, { tag: 'social' }, { tag: 'sports' }, { lang: 'en' }]) {
+          const paged: string[] = [];
+          let cursor: string | undefined;
+          for (let i = 0; i < 100; i++) {
+            const p = await run({ q, ...filter, limit: 4, cursor });
+            paged.push(...p.rooms.map((x) => x.room));
+            if (p.next === null) break;
+            cursor = p.next;
+          }
+          const tq = sql`websearch_to_tsquery('english'::regconfig, ${q})`;
+          const tag = 'tag' in filter ? sql`tag_paths @> ARRAY[${filter.tag}]::text[]` : sql`true`;
+          const lang = 'lang' in filter ? sql`(language = 'en' or language like 'en-%')` : sql`true`;
+          const want = rowsOf(
+            await db.db.execute(sql`select room from rooms where expires_at >= ${NOW} and (search @@ ${tq} or lower(name) = lower(${q})) and ${tag} and ${lang}
+              order by (lower(name) = lower(${q}))::int desc, (head @@ ${tq})::int desc, ts_rank_cd(search, ${tq})::float8 desc, room asc`),
+          ).map((r) => String(r.room));
+          assert.deepEqual(paged, want, `${when}: ${JSON.stringify(q)} ${JSON.stringify(filter)}`);
+        }
+    };
+
+    it('answers a one-word query from the ranked head-term index exactly as ranking every match would', async () => {
+      await sameAsRankingAll('as seeded');
+      const terms = rowsOf(await db.db.execute(sql`select term, rank from room_head_terms where room = ${hex("http://x.org/a'b club")}`));
+      assert.ok(
+        terms.some((t) => String(t.term) === "x.org/a'b" && Number(t.rank) > 0),
+        `a lexeme with a quote is indexed and ranked (${JSON.stringify(terms)})`,
+      );
+      // The lexeme goes to a tsquery and back unchanged, whatever it holds.
+      for (const lexeme of ["a'b", "''", 'a\\b', '\\', "x'\\'y", 'plain', 'ユニ']) {
+        const text = String(rowsOf(await db.db.execute(sql`select parley_lexeme_query(${lexeme})::text as t`))[0]?.t);
+        assert.equal(operandLexeme(text), lexeme, text);
+      }
     });
 
     it('filters by tag (a parent finds its children) and by language (en matches en-GB)', async () => {
@@ -286,6 +347,21 @@ for (const make of BACKENDS) {
       await store.deleteRoom(retro);
       await same('after a room was deleted');
       assert.deepEqual((await run({ tag: 'music' })).rooms, [], 'a deleted room leaves its tags');
+      await store.upsertRoom(
+        chess,
+        {
+          name: 'Chess',
+          description: 'Now a pixel art room',
+          language: 'en',
+          tags: ['art'],
+          tagPaths: ['art'],
+          color: 0,
+          listingId: 'chess-2',
+          expiresAt: NOW + 60_000,
+        },
+        NOW,
+      );
+      await sameAsRankingAll('after changes, a rename of the description and a deletion');
     });
   });
 }
