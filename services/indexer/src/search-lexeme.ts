@@ -17,7 +17,7 @@ const OPERAND = /^'((?:[^'\\]|''|\\.)*)'$/s;
 /** Parses `'lexeme'` (tsquery output) back to the lexeme; undefined for anything else. */
 export const operandLexeme = (text: string): string | undefined => {
   const m = OPERAND.exec(text);
-  return m === null ? undefined : (m[1] as string).replace(/''|\\(.)/gs, (all, c: string | undefined) => (c === undefined ? "'" : c));
+  return m === null ? undefined : (m[1] as string).replace(/''|\\(.)/gs, (_all, c: string | undefined) => (c === undefined ? "'" : c));
 };
 
 export const singleLexeme = async (store: IndexStore, q: string): Promise<string | undefined> => {

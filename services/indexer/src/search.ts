@@ -160,14 +160,17 @@ export const search = async (store: IndexStore, query: SearchQuery, now: number)
     else {
       // One word: exact names first (the lower(name) index), then the head-term index in rank order,
       // a page at a time, instead of ranking every room whose name or tags hold the word.
-      rows = c[0] === 1 ? await run([exact], true, limit + 1) : [];
-      if (rows.length <= limit) {
-        const heads: Plan = { keys: [sql`0`, sql`1`, sql`h.rank`], names: plan.names };
-        const from = sql`room_head_terms h join rooms r on r.room = h.room`;
-        const filters = [...where, sql`h.term = ${lexeme}`, sql`not (${exact})`];
-        if (tag !== undefined) filters.push(sql`h.tag_paths @> ARRAY[${tag}]::text[]`);
-        rows = [...rows, ...(await page(store, heads, from, filters, cursor, limit + 1 - rows.length))];
-      }
+      // Both in one statement, each part ordered and limited on its own.
+      const heads: Plan = { keys: [sql`0`, sql`1`, sql`h.rank`], names: plan.names };
+      const filters = [...where, sql`h.term = ${lexeme}`, sql`not (${exact})`];
+      if (tag !== undefined) filters.push(sql`h.tag_paths @> ARRAY[${tag}]::text[]`);
+      const headPart = pageQuery(heads, sql`room_head_terms h join rooms r on r.room = h.room`, filters, cursor, limit + 1);
+      rows =
+        c[0] === 1
+          ? await store.read(
+              sql`select * from ((${pageQuery(plan, from, [...where, exact], cursor, limit + 1)}) union all (${headPart})) u order by ${orderOf(plan)}, room asc limit ${limit + 1}`,
+            )
+          : await store.read(headPart);
     }
     if (rows.length <= limit)
       rows = [...rows, ...(await run([sql`search @@ ${tq}`, sql`not (head @@ ${tq})`, sql`not (${exact})`], pastHeads, limit + 1 - rows.length))];
@@ -179,14 +182,19 @@ export const search = async (store: IndexStore, query: SearchQuery, now: number)
 };
 
 /** One ordered, keyset-paginated read: rows of `from` (rooms as `r`) matching `where`, strictly after `cursor` in the plan's order. */
-const page = async (
-  store: IndexStore,
-  plan: Plan,
-  from: SQL,
-  where: SQL[],
-  cursor: { keys: number[]; room: string } | undefined,
-  n: number,
-): Promise<Record<string, unknown>[]> => {
+const page = (store: IndexStore, plan: Plan, from: SQL, where: SQL[], cursor: Cursor | undefined, n: number): Promise<Record<string, unknown>[]> =>
+  store.read(pageQuery(plan, from, where, cursor, n));
+
+type Cursor = { keys: number[]; room: string };
+
+const orderOf = (plan: Plan): SQL =>
+  sql.join(
+    plan.names.map((name) => sql`${sql.raw(name)} desc nulls last`),
+    sql`, `,
+  );
+
+/** The statement of `page`. */
+const pageQuery = (plan: Plan, from: SQL, where: SQL[], cursor: Cursor | undefined, n: number): SQL => {
   const cols = plan.keys.map((k, i) => sql`${k} as ${sql.raw(plan.names[i] as string)}`);
   const inner = sql`select r.room, r.name, r.description, r.language, r.tags, r.color, r.activity, r.up, r.down, r.score, r.first_seen, r.expires_at,
     ${sql.join(cols, sql`, `)} from ${from} where ${sql.join(where, sql` and `)}`;
@@ -204,11 +212,7 @@ const page = async (
       sql` or `,
     )})`;
   }
-  const order = sql.join(
-    plan.names.map((name) => sql`${sql.raw(name)} desc nulls last`),
-    sql`, `,
-  );
-  return rowsOf(await store.db.execute(sql`select * from (${inner}) s where ${after} order by ${order}, room asc limit ${n}`));
+  return sql`select * from (${inner}) s where ${after} order by ${orderOf(plan)}, room asc limit ${n}`;
 };
 
 const toResult = (r: Record<string, unknown>): RoomResult => ({

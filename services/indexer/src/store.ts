@@ -5,6 +5,7 @@
  */
 import { type Db, rowsOf } from '@parley/store-postgres';
 import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 
 export interface ListingRow {
   readonly room: string;
@@ -32,11 +33,32 @@ const arr = (xs: readonly string[]): SQL =>
         sql`, `,
       )}]::text[]`;
 
+const dialect = new PgDialect();
+
+/** postgres.js, as drizzle's postgres-js driver holds it (PGlite's client has no `unsafe`). */
+interface PreparingClient {
+  unsafe(query: string, params: unknown[], options: { prepare: boolean }): Promise<Record<string, unknown>[]>;
+}
+
 export class IndexStore {
   readonly db: Db;
+  readonly #client: PreparingClient | undefined;
 
   constructor(db: Db) {
     this.db = db;
+    const client = (db as unknown as { $client?: Partial<PreparingClient> }).$client;
+    this.#client = typeof client?.unsafe === 'function' ? (client as PreparingClient) : undefined;
+  }
+
+  /**
+   * A read that Postgres keeps as a prepared statement on each connection, parsed and planned once
+   * instead of on every call (drizzle's `execute` sends unnamed statements); on PGlite, `execute`.
+   * For the search API's few statement shapes, called hundreds of times a second.
+   */
+  async read(query: SQL): Promise<Record<string, unknown>[]> {
+    if (this.#client === undefined) return rowsOf(await this.db.execute(query));
+    const q = dialect.sqlToQuery(query);
+    return [...(await this.#client.unsafe(q.sql, q.params, { prepare: true }))];
   }
 
   private async rows(q: SQL): Promise<Record<string, unknown>[]> {
