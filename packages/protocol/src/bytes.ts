@@ -91,15 +91,22 @@ export const decodeVarint = (b: Uint8Array, offset: number, field: string, max: 
 };
 
 const hexCache = new WeakMap<Uint8Array, string>();
+// The last array asked for: rules look the same key up several times in a row (capsOf, rankOf, ...),
+// and this check is far cheaper than the WeakMap.
+let lastBytes: Uint8Array | undefined;
+let lastHex = '';
 /**
  * toHex memoised by array identity, for map keys on hot paths (replay looks the same keys up many
  * times). Only for arrays that are never mutated afterwards, like decoded object fields.
  */
 export const hexOf = (b: Uint8Array): string => {
+  if (b === lastBytes) return lastHex;
   let s = hexCache.get(b);
   if (s === undefined) {
     s = toHex(b);
     hexCache.set(b, s);
   }
+  lastBytes = b;
+  lastHex = s;
   return s;
 };

@@ -19,7 +19,7 @@ import type { CryptoPort } from '../crypto/port.ts';
 import { CutoffError, InvalidFieldError, ProtocolError, UnauthorizedError, UnknownReferenceError } from '../errors.ts';
 import { STATIC_ROLES } from './capabilities.ts';
 import type { DiscoverySettings } from './discovery-settings.ts';
-import type { AuthorityEntry } from './entry.ts';
+import type { AuthorityEntry, CutoffRow } from './entry.ts';
 import { roomIdOf } from './room-id.ts';
 import { type CutoffRecord, type OrderedEntry, type Rejection, RoomState, type RoomStateData } from './room-state.ts';
 import {
@@ -36,7 +36,8 @@ import {
 } from './rules-channels.ts';
 import { applyAddDevice, applyGenesis, applyJoin, applyLeave, applyRevokeDevice } from './rules-membership.ts';
 import { applyBan, applyDefineRole, applyGrant, applyKick, applyMute, applyRevoke, applyUnban } from './rules-moderation.ts';
-import type { ScanContext } from './scan-context.ts';
+import type { PendingCutoff, ScanContext } from './scan-context.ts';
+import { SignerLog } from './signer-log.ts';
 import { Versioned } from './versioned.ts';
 import type { RoomPolicy } from './view.ts';
 
@@ -45,7 +46,10 @@ export const DEFAULT_POLICY: RoomPolicy = { join: 'invite', durability: 'replica
 /** Picks the room's genesis: the lowest-id well-formed GENESIS whose room id derives from its fields. */
 const findGenesis = (entries: readonly Signed<AuthorityEntry>[], crypto: CryptoPort, roomId?: Uint8Array): Signed<AuthorityEntry> | undefined => {
   let best: Signed<AuthorityEntry> | undefined;
-  for (const e of entries) {
+  // Indexed loops over the entries here and below: these run once per replay, often before they are
+  // optimised, and an unoptimised for-of allocates an iterator result per entry.
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Signed<AuthorityEntry>;
     const a = e.body.action;
     if (a.kind !== 'genesis' || e.body.prev.length !== 0 || e.body.lamport !== 0) continue;
     if (!equals(roomIdOf(e.body.account, a.name, a.nonce, crypto), e.body.room)) continue;
@@ -64,7 +68,9 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
   // 1. Structure: one pass drops duplicates and other rooms' entries and indexes the rest by id.
   const index = new Map<string, number>();
   const mine: Signed<AuthorityEntry>[] = [];
-  for (const e of entries) {
+  const hexes: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Signed<AuthorityEntry>;
     const h = hexOf(e.id);
     if (index.has(h)) continue;
     if (!equals(e.body.room, room)) {
@@ -74,19 +80,24 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
     }
     index.set(h, mine.length);
     mine.push(e);
+    hexes.push(h);
   }
   const connected = resolveStructure(mine, index, genesis, rejected, pending);
 
   // 2. Order.
   const order: OrderedEntry[] = connected
-    .sort((x, y) => x.body.lamport - y.body.lamport || compare(x.id, y.id))
-    .map((entry, position) => ({ entry, hex: hexOf(entry.id), position }));
+    .sort((i, j) => {
+      const x = mine[i] as Signed<AuthorityEntry>;
+      const y = mine[j] as Signed<AuthorityEntry>;
+      return x.body.lamport - y.body.lamport || compare(x.id, y.id);
+    })
+    .map((i, position) => ({ entry: mine[i] as Signed<AuthorityEntry>, hex: hexes[i] as string, position }));
 
   // 3 + 4. Scan until no entry is newly excluded by a cut-off.
   const excluded = new Map<number, CutoffError>();
   for (;;) {
-    const { data, errors } = scan(order, mine, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded);
-    const newly = cutoffViolations(data, order);
+    const { data, errors, signers } = scan(order, mine, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded);
+    const newly = cutoffViolations(data, order, signers);
     if (newly.size === 0) {
       data.rejected = [...rejected, ...errors];
       data.pending = pending;
@@ -109,7 +120,7 @@ const resolveStructure = (
   genesis: Signed<AuthorityEntry> | undefined,
   rejected: Rejection[],
   pending: Rejection[],
-): Signed<AuthorityEntry>[] => {
+): number[] => {
   const n = mine.length;
   // Previous-entry indices of entry i are prevFlat[prevStart[i] .. prevStart[i+1]); -1 marks an unknown one.
   const prevStart = new Int32Array(n + 1);
@@ -148,7 +159,8 @@ const resolveStructure = (
   const queue: number[] = [];
   for (let i = 0; i < n; i++) if (waiting[i] === 0) queue.push(i);
   let done = 0;
-  const connected: Signed<AuthorityEntry>[] = [];
+  /** Indices in `mine` of the connected entries. */
+  const connected: number[] = [];
   while (queue.length > 0) {
     const i = queue.pop() as number;
     done++;
@@ -159,7 +171,7 @@ const resolveStructure = (
     if (count === 0) {
       if (genesis !== undefined && e === genesis) {
         state[i] = 1;
-        connected.push(e);
+        connected.push(i);
       } else {
         state[i] = 2;
         rejected.push({ id: e.id, error: new InvalidFieldError('entry.p', 'only the genesis has no previous entries') });
@@ -185,7 +197,7 @@ const resolveStructure = (
       else if (b.lamport !== maxL + 1) rejected.push({ id: e.id, error: new InvalidFieldError('entry.l', `Lamport must be ${maxL + 1}`) });
       else {
         state[i] = 1;
-        connected.push(e);
+        connected.push(i);
       }
     }
     for (let c = childStart[i] as number; c < (childStart[i + 1] as number); c++) {
@@ -236,52 +248,93 @@ const scan = (
   creator: Uint8Array,
   crypto: CryptoPort,
   excluded: Map<number, CutoffError>,
-): { data: RoomStateData; errors: Rejection[] } => {
+): { data: RoomStateData; errors: Rejection[]; signers: Map<string, SignerLog> } => {
   const data = freshData(order, known, room, creator);
   const state = new RoomState(data);
-  const ctx: ScanContext = { data, state, crypto, inviteUses: new Map(), revokedInvites: new Map(), channelsEver: new Set(), cutoffEntries: [] };
+  const ctx: ScanContext = {
+    data,
+    state,
+    crypto,
+    inviteUses: new Map(),
+    revokedInvites: new Map(),
+    channelsEver: new Set(),
+    channelSlots: [],
+    cutoffEntries: [],
+  };
   const errors: Rejection[] = [];
-  const usedSeq = new Map<string, Set<number>>();
+  /** signer hex -> seqs and positions of its valid entries. */
+  const signers = new Map<string, SignerLog>();
   for (const role of STATIC_ROLES) {
     const v = new Versioned(role);
     data.roles.set(role.id, v);
   }
-  for (const o of order) {
-    const cut = excluded.get(o.position);
+  for (let i = 0; i < order.length; i++) {
+    const o = order[i] as OrderedEntry;
+    const cut = excluded.size === 0 ? undefined : excluded.get(o.position);
     if (cut !== undefined) {
       errors.push({ id: o.entry.id, error: cut });
       continue;
     }
     try {
       const signer = hexOf(o.entry.body.signer);
-      let seqs = usedSeq.get(signer);
-      if (seqs?.has(o.entry.body.seq)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
+      let log = signers.get(signer);
+      if (log?.used(o.entry.body.seq)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
       applyEntry(ctx, o);
-      if (seqs === undefined) usedSeq.set(signer, (seqs = new Set()));
-      seqs.add(o.entry.body.seq);
+      if (log === undefined) signers.set(signer, (log = new SignerLog()));
+      log.add(o.entry.body.seq, o.position);
       data.valid[o.position] = true;
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       errors.push({ id: o.entry.id, error: err });
     }
   }
-  // Materialise cut-off records per covered device.
-  for (const c of ctx.cutoffEntries) {
-    const covered =
-      c.device !== undefined
-        ? [c.device]
-        : [c.account as Uint8Array, ...[...data.devices.values()].filter((d) => equals(d.account, c.account as Uint8Array)).map((d) => d.device)];
-    for (const dev of covered) {
-      const rows = new Map<string, number>();
-      for (const r of c.rows) if (equals(r.device, dev)) rows.set(hexOf(r.stream), r.seq);
-      const rec: CutoffRecord = { entryId: c.entryId, kind: c.kind, position: c.position, scope: c.scope, rows };
-      const h = hexOf(dev);
-      const list = data.cutoffs.get(h) ?? [];
-      list.push(rec);
-      data.cutoffs.set(h, list);
+  // Materialise cut-off records per covered device: the device, or the account and its devices.
+  const devices = devicesByAccount(data);
+  for (let i = 0; i < ctx.cutoffEntries.length; i++) {
+    const c = ctx.cutoffEntries[i] as PendingCutoff;
+    if (c.device !== undefined) addCutoff(data, c, c.device);
+    else {
+      const account = c.account as Uint8Array;
+      addCutoff(data, c, account);
+      const more = devices.size === 0 ? undefined : devices.get(hexOf(account));
+      if (more !== undefined) for (const dev of more) addCutoff(data, c, dev);
     }
   }
-  return { data, errors };
+  return { data, errors, signers };
+};
+
+/** Certified devices per account hex, each list in the order the devices were added. */
+const devicesByAccount = (data: RoomStateData): Map<string, Uint8Array[]> => {
+  const out = new Map<string, Uint8Array[]>();
+  for (const d of data.devices.values()) {
+    const h = hexOf(d.account);
+    const list = out.get(h);
+    if (list === undefined) out.set(h, [d.device]);
+    else list.push(d.device);
+  }
+  return out;
+};
+
+const NO_ROWS: ReadonlyMap<string, number> = new Map();
+
+/** Adds `c`'s record to `dev`; most cut-offs (BAN, REVOKE) have only an authority row, so no map for them. */
+const addCutoff = (data: RoomStateData, c: PendingCutoff, dev: Uint8Array): void => {
+  let authority = 0;
+  let rows: Map<string, number> | undefined;
+  for (let i = 0; i < c.rows.length; i++) {
+    const r = c.rows[i] as CutoffRow;
+    if (!equals(r.device, dev)) continue;
+    if (r.stream.length === 0) authority = r.seq;
+    else {
+      rows ??= new Map();
+      rows.set(hexOf(r.stream), r.seq);
+    }
+  }
+  const rec: CutoffRecord = { entryId: c.entryId, kind: c.kind, position: c.position, scope: c.scope, authority, rows: rows ?? NO_ROWS };
+  const h = hexOf(dev);
+  const list = data.cutoffs.get(h);
+  if (list === undefined) data.cutoffs.set(h, [rec]);
+  else list.push(rec);
 };
 
 const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
@@ -295,7 +348,8 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
   if (!ctx.data.valid[0]) throw new UnauthorizedError('entry', 'the room has no valid genesis');
   if (ctx.data.banned.get(hexOf(e.account))?.at(before) === true) throw new UnauthorizedError('entry.u', 'account is banned');
   const introducesSigner = (a.kind === 'join' || a.kind === 'add_device') && a.cert !== undefined;
-  if (!equals(e.signer, e.account)) {
+  const byDevice = !equals(e.signer, e.account);
+  if (byDevice) {
     const dev = ctx.data.devices.get(hexOf(e.signer));
     if (dev === undefined) {
       if (!introducesSigner) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account in this room');
@@ -371,7 +425,7 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
       break;
   }
   // An entry that introduced its own signer must have made it a device of the account.
-  if (!equals(e.signer, e.account)) {
+  if (byDevice) {
     const dev = ctx.data.devices.get(hexOf(e.signer));
     if (dev === undefined || !equals(dev.account, e.account)) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account');
   }
@@ -382,21 +436,25 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
  * cut-off. No exemption for the cut-off entry's own ancestors: an honest issuer lists the highest seq
  * it knows, which covers them all, and checking ancestry would make this pass quadratic.
  */
-const cutoffViolations = (data: RoomStateData, order: OrderedEntry[]): Map<number, CutoffError> => {
+const cutoffViolations = (data: RoomStateData, order: OrderedEntry[], signers: ReadonlyMap<string, SignerLog>): Map<number, CutoffError> => {
   const out = new Map<number, CutoffError>();
-  if (data.cutoffs.size === 0) return out;
-  for (const o of order) {
-    if (!data.valid[o.position]) continue;
-    const records = data.cutoffs.get(hexOf(o.entry.body.signer));
-    if (records === undefined) continue;
+  // Only the valid entries of covered devices can violate a cut-off: visit those, device by device.
+  data.cutoffs.forEach((records, device) => {
+    const log = signers.get(device);
+    if (log !== undefined) deviceViolations(log.positions, records, order, out);
+  });
+  return out;
+};
+
+const deviceViolations = (positions: readonly number[], records: readonly CutoffRecord[], order: OrderedEntry[], out: Map<number, CutoffError>): void => {
+  for (const p of positions) {
+    const seq = (order[p] as OrderedEntry).entry.body.seq;
     for (const r of records) {
-      if (o.position >= r.position) continue;
+      if (p >= r.position) continue;
       if (r.scope.type === 'channels' || r.scope.type === 'channel') continue;
-      const cutoff = r.rows.get('') ?? 0;
-      if (o.entry.body.seq <= cutoff) continue;
-      out.set(o.position, new CutoffError('entry.s', `seq ${o.entry.body.seq} is above the ${r.kind} cut-off ${cutoff}`));
+      if (seq <= r.authority) continue;
+      out.set(p, new CutoffError('entry.s', `seq ${seq} is above the ${r.kind} cut-off ${r.authority}`));
       break;
     }
   }
-  return out;
 };

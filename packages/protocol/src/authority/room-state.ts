@@ -34,7 +34,9 @@ export interface CutoffRecord {
   readonly kind: string;
   readonly position: number;
   readonly scope: CutoffScope;
-  /** stream hex ('' = authority) -> highest seq the issuer had seen; absent rows mean 0. */
+  /** Highest authority-stream seq the issuer had seen; 0 without a row. */
+  readonly authority: number;
+  /** Channel stream hex -> highest seq the issuer had seen; absent rows mean 0. */
   readonly rows: ReadonlyMap<string, number>;
 }
 
@@ -196,7 +198,8 @@ export class RoomState implements AuthorityView {
     return ch !== undefined && this.aclAllows(ch, account, cap, pos);
   }
 
-  private aclAllows(ch: ChannelInfo, account: Uint8Array, cap: number, pos: number): boolean {
+  /** Whether `ch`'s ACL (if any) lets `account` use `cap` (READ and/or SEND) at `pos`; capabilities are checked separately. */
+  aclAllows(ch: ChannelInfo, account: Uint8Array, cap: number, pos: number): boolean {
     if (ch.acl === undefined || hexOf(account) === this.creatorHex) return true;
     const m = this.member(hexOf(account), pos);
     const roles = new Set([ROLE_MEMBER, ...(m?.roles ?? [])]);
@@ -235,7 +238,7 @@ export class RoomState implements AuthorityView {
     for (const r of records) {
       if (pos >= r.position) continue;
       if (!scopeCovers(r.scope, s)) continue;
-      const cutoff = r.rows.get(s) ?? 0;
+      const cutoff = s === '' ? r.authority : (r.rows.get(s) ?? 0);
       if (seq > cutoff) return { entryId: r.entryId, kind: r.kind, cutoff };
     }
     return undefined;

@@ -44,8 +44,10 @@ export const applyCreateChannel = (ctx: ScanContext, o: OrderedEntry, a: Of<'cre
   ctx.channelsEver.add(h);
   const v = new Versioned<ChannelInfo | undefined>(undefined);
   v.set(o.position, { id: a.channel, name: a.name, kind: a.channelKind, topic: a.topic, acl: undefined, durability: undefined });
+  const epochs = [{ entryId: o.entry.id, position: o.position }];
   ctx.data.channels.set(h, v);
-  ctx.data.epochs.set(h, [{ entryId: o.entry.id, position: o.position }]);
+  ctx.data.epochs.set(h, epochs);
+  ctx.channelSlots.push({ v, epochs });
 };
 
 export const applyEditChannel = (ctx: ScanContext, o: OrderedEntry, a: Of<'edit_channel'>, before: number): void => {

@@ -9,7 +9,7 @@ import { LIMITS } from '../limits.ts';
 import { CAP, ROLE_MEMBER, ROLE_OWNER } from './capabilities.ts';
 import type { EntryAction } from './entry.ts';
 import type { OrderedEntry } from './room-state.ts';
-import { addEpochHex, memberAt, rotateFor, type ScanContext, setBanned, setMember } from './scan-context.ts';
+import { memberAt, rotateFor, rotateLost, type ScanContext, setBanned, setMember } from './scan-context.ts';
 import { Versioned } from './versioned.ts';
 
 type Of<K extends EntryAction['kind']> = Extract<EntryAction, { kind: K }>;
@@ -69,14 +69,10 @@ export const applyRevoke = (ctx: ScanContext, o: OrderedEntry, a: Of<'revoke'>, 
   outranks(ctx, actor, a.target, before, 'revoke');
   const m = memberAt(ctx, a.target, before);
   if (m === undefined || !m.roles.includes(a.role)) throw new UnauthorizedError('revoke', 'target does not hold the role');
-  const readable = ctx.state.readableChannels(a.target, before);
   setMember(ctx, a.target, { ...m, roles: m.roles.filter((r) => r !== a.role) }, o.position);
   ctx.cutoffEntries.push({ entryId: o.entry.id, kind: 'revoke', position: o.position, scope: { type: 'authority' }, rows: a.cutoffs, account: a.target });
   // Channels the target can no longer read move to a new epoch.
-  if (readable.length > 0) {
-    const after = new Set(ctx.state.readableChannels(a.target, o.position));
-    for (const h of readable) if (!after.has(h)) addEpochHex(ctx, h, o.entry.id, o.position);
-  }
+  rotateLost(ctx, a.target, o.entry.id, before, o.position);
 };
 
 export const applyBan = (ctx: ScanContext, o: OrderedEntry, a: Of<'ban'>, before: number): void => {
