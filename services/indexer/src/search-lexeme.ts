@@ -4,7 +4,6 @@
  * the ranked head-term index (room_head_terms) answers directly. Asked of the database, which owns the
  * parser and stemmer; answers are remembered per text (the mapping is fixed for a configuration).
  */
-import { rowsOf } from '@parley/store-postgres';
 import { sql } from 'drizzle-orm';
 import type { IndexStore } from './store.ts';
 
@@ -23,7 +22,7 @@ export const operandLexeme = (text: string): string | undefined => {
 export const singleLexeme = async (store: IndexStore, q: string): Promise<string | undefined> => {
   const known = cache.get(q);
   if (known !== undefined) return known ?? undefined;
-  const row = rowsOf(await store.db.execute(sql`select numnode(t)::int as n, t::text as s from websearch_to_tsquery('english'::regconfig, ${q}) as t`))[0];
+  const row = (await store.read(sql`select numnode(t)::int as n, t::text as s from websearch_to_tsquery('english'::regconfig, ${q}) as t`))[0];
   const lexeme = row !== undefined && Number(row.n) === 1 ? operandLexeme(String(row.s)) : undefined;
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(q, lexeme ?? null);

@@ -56,7 +56,7 @@ export class IndexStore {
    * For the search API's few statement shapes, called hundreds of times a second.
    */
   async read(query: SQL): Promise<Record<string, unknown>[]> {
-    if (this.#client === undefined) return rowsOf(await this.db.execute(query));
+    if (this.#client === undefined) return this.rows(query);
     const q = dialect.sqlToQuery(query);
     return [...(await this.#client.unsafe(q.sql, q.params, { prepare: true }))];
   }
