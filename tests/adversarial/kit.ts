@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createIdentity, type Identity, ParleyClient, type RejectEvent } from '@parley/client';
+import { createIdentity, type DirectStore, type Identity, ParleyClient, type RejectEvent } from '@parley/client';
 import {
   type Author,
   type AuthorityEntry,
@@ -33,6 +33,7 @@ import {
 } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
 import { MemoryStore, type ObjectStore, storedFromSigned } from '@parley/store';
+import { stopProcess } from '../kit/index.ts';
 
 export const crypto = nodeCrypto;
 
@@ -61,11 +62,15 @@ export const identity = (name: string): Identity =>
   createIdentity({ displayName: name, random: seededRandom(`adv:${run}:id:${name}`), crypto, now: 1_750_000_000_000 });
 
 /** One peer: a real client with its own libp2p node, a memory store, short sync and key delays. */
-export const peer = (name: string, o: { bootstrap?: readonly string[]; identity?: Identity; store?: ObjectStore } = {}): Promise<ParleyClient> => {
+export const peer = (
+  name: string,
+  o: { bootstrap?: readonly string[]; identity?: Identity; store?: ObjectStore; directStore?: DirectStore } = {},
+): Promise<ParleyClient> => {
   const n = serial++;
   return ParleyClient.create({
     identity: o.identity ?? identity(name),
     store: o.store ?? new MemoryStore(),
+    directStore: o.directStore,
     crypto,
     random: seededRandom(`adv:${run}:rnd:${name}:${n}`),
     syncIntervalMs: 2000,
@@ -212,10 +217,7 @@ export const startHub = async (label: string, dataDir = mkdtempSync(join(tmpdir(
     objects: async (room) =>
       ((await admin('GET', '/admin/rooms')) as { rooms: { room: string; objects: number }[] }).rooms.find((r) => r.room === toHex(room))?.objects ?? 0,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await stopProcess(child);
     },
   };
 };
@@ -289,6 +291,19 @@ export const gossip = async (from: ParleyClient, room: Uint8Array, channel: Uint
   return from.node.publish(topic, bytes);
 };
 
+/**
+ * Dials each witness from `from` and waits until `from` sees it subscribed to the room's authority
+ * topic and (given) the channel's: a frame `from` gossips then reaches each witness directly, not
+ * only through peers (honest ones, the hub) that drop it without passing it on.
+ */
+export const reach = async (from: ParleyClient, witnesses: readonly ParleyClient[], room: Uint8Array, channel?: Uint8Array): Promise<void> => {
+  const topics = [from.node.joinRoom(room), ...(channel === undefined ? [] : [from.node.joinChannel(room, channel)])];
+  for (const w of witnesses) await from.node.dial(w.node.multiaddrs()[0] as string).catch(() => undefined);
+  await eventually(`${witnesses.length} witnesses subscribed as ${from.node.peerId}'s direct peers`, () =>
+    topics.every((t) => witnesses.every((w) => from.node.gossip.peers(t).includes(w.node.peerId))),
+  );
+};
+
 /** Offers crafted frames to the hub over the sync protocol's PUT; resolves with what it stored and refused (hex ids). */
 export const putToHub = async (
   from: ParleyClient,
@@ -298,6 +313,24 @@ export const putToHub = async (
 ): Promise<{ stored: string[]; refused: { id: string; reason: string }[] }> => {
   const r = await from.node.put(hub.peerId, room, frames);
   return { stored: r.stored.map(toHex), refused: r.refused.map((x) => ({ id: toHex(x.id), reason: x.reason })) };
+};
+
+/** Waits for `p` at most `ms`; says on stderr what did not finish or failed, and never throws. */
+const bounded = async (what: string, p: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const outcome = await Promise.race([
+    p.then(
+      () => 'done' as const,
+      (e: unknown) => e,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'late') process.stderr.write(`# ${what}: not finished after ${ms} ms, going on\n`);
+  else if (outcome !== 'done') process.stderr.write(`# ${what} failed: ${(outcome as Error)?.message ?? outcome}\n`);
 };
 
 /** Closes everything a test started (clients, then hubs), best effort. */
@@ -314,7 +347,8 @@ export class Cast {
     return h;
   }
   async close(): Promise<void> {
-    for (const c of this.clients) await c.close().catch(() => undefined);
+    // Bounded, and loud when it is not: a close that hangs would hold the whole file until the runner's timeout.
+    for (const c of this.clients) await bounded(`close ${c.node.peerId}`, c.close(), 30_000);
     for (const h of this.hubs) {
       await h.stop().catch(() => undefined);
       rmSync(h.dataDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { bundleForBrowser, type StaticServer, startStaticServer } from '../browser/index.ts';
+import { stopProcess } from '../kit/index.ts';
 import type { ConnApi } from './client.browser.ts';
 
 const HUB_BIN = new URL('../../services/hub/bin/parley-hub.ts', import.meta.url).pathname;
@@ -82,10 +83,7 @@ export const startCoturn = async (secret: string, port: number, relayPorts: [num
     urls: [`turn:127.0.0.1:${port}?transport=udp`],
     logs: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      await stopProcess(child, { signal: 'SIGKILL' });
     },
   };
 };
@@ -135,10 +133,7 @@ export const startHub = async (o: HubInit = {}): Promise<HubProcess & { readonly
     bootstrap: ws.includes('/p2p/') ? ws : `${ws}/p2p/${ready.peerId}`,
     logs: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await stopProcess(child);
     },
   };
 };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { toHex } from '@parley/protocol';
 import postgres from 'postgres';
 import type { HubProcess } from '../adversarial/kit.ts';
+import { stopProcess } from '../kit/index.ts';
 
 const HUB_BIN = new URL('../../services/hub/bin/parley-hub.ts', import.meta.url).pathname;
 const TOKEN = 'files-suite-admin-token-0123456789';
@@ -99,10 +100,7 @@ export const startFilesHub = async (label: string, storage: 'pglite' | 'postgres
     objects: async (room) =>
       ((await admin('GET', '/admin/rooms')) as { rooms: { room: string; objects: number }[] }).rooms.find((r) => r.room === toHex(room))?.objects ?? 0,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await stopProcess(child);
     },
     cleanup: async () => {
       await db?.drop();

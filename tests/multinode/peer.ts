@@ -96,15 +96,25 @@ const signedOfSize = (client: ParleyClient, own: Uint8Array, size: number): Uint
   return frame;
 };
 
+/**
+ * Before the attacker publishes (from its client's node or its raw node): dials `addrs` (it may reach an honest peer only through
+ * another member) and waits until each peer of `to` is subscribed to `topic` as its node sees it,
+ * so what it publishes goes to each of them directly.
+ */
+const reachTopic = async (node: ParleyNode, topic: string, to: string[] = [], addrs: string[] = []): Promise<void> => {
+  for (const addr of addrs) await node.dial(addr).catch(() => undefined);
+  const deadline = Date.now() + 10_000;
+  while (!to.every((p) => node.gossip.peers(topic).includes(p))) {
+    if (Date.now() > deadline) throw new Error(`${node.peerId}: ${to.join(',')} not all subscribed to ${topic}`);
+    await sleep(50);
+  }
+};
+
 /** Publishes `frames` on `topic` from the raw node once every peer of `to` is known there; resolves with each frame's recipient count. */
 const rawPublish = async (topic: string, frames: Uint8Array[], to: string[]): Promise<number[]> => {
   const node = raw;
   if (node === undefined) throw new Error('raw node not started');
-  const deadline = Date.now() + 10_000;
-  while (!to.every((p) => node.gossip.peers(topic).includes(p))) {
-    if (Date.now() > deadline) throw new Error(`raw node: ${to.join(',')} not all subscribed to ${topic}`);
-    await sleep(50);
-  }
+  await reachTopic(node, topic, to);
   const sent: number[] = [];
   for (const f of frames) sent.push(await node.publish(topic, f));
   return sent;
@@ -229,7 +239,9 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
       randomBytes(24),
       nodeCrypto,
     );
-    await client.node.publish(`/parley/room/${String(a.room)}/ch/${String(a.channel)}`, env.bytes).catch(() => 0);
+    const topic = `/parley/room/${String(a.room)}/ch/${String(a.channel)}`;
+    await reachTopic(client.node, topic, a.to as string[] | undefined, a.addrs as string[] | undefined);
+    await client.node.publish(topic, env.bytes).catch(() => 0);
     return toHex(env.id);
   },
   async pin(a) {
@@ -349,6 +361,8 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
     const chTopic = `/parley/room/${String(a.room)}/ch/${String(a.channel)}`;
     const authTopic = `/parley/room/${String(a.room)}/authority`;
     const pub = async (topic: string, frame: Uint8Array) => client.node.publish(topic, frame).catch(() => 0);
+    await reachTopic(client.node, chTopic, a.to as string[] | undefined, a.addrs as string[] | undefined);
+    await reachTopic(client.node, authTopic, a.to as string[] | undefined);
     const sent: Record<string, string> = {};
     // Forged: a copy of our own valid envelope with its last (signature) byte flipped.
     const own = (await h(a).store.get(hex(a.own), room)) as { bytes: Uint8Array } | undefined;
@@ -387,6 +401,11 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
       dialProtocol(p: unknown, proto: string): Promise<{ send(b: Uint8Array): boolean; close(): Promise<void>; abort(e: Error): void }>;
       getConnections(): { remotePeer: { toString(): string } }[];
     };
+    // Not necessarily connected yet (the attacker may reach this peer only through another member): dial it.
+    if (a.addr !== undefined)
+      await c(a)
+        .node.dial(String(a.addr))
+        .catch(() => undefined);
     const target = libp2p.getConnections().find((x) => x.remotePeer.toString() === String(a.peer))?.remotePeer;
     if (target === undefined) throw new Error('not connected to target');
     const open = () => libp2p.dialProtocol(target, '/parley/sync/1.0.0');
@@ -461,6 +480,10 @@ const handlers: Record<string, (a: Record<string, unknown>) => Promise<unknown>>
    */
   async attackSyncFlood(a) {
     const libp2p = c(a).node.libp2p;
+    if (a.addr !== undefined)
+      await c(a)
+        .node.dial(String(a.addr))
+        .catch(() => undefined);
     const target = libp2p.getConnections().find((x) => x.remotePeer.toString() === String(a.peer))?.remotePeer;
     if (target === undefined) throw new Error('not connected to target');
     const max = Number(a.max ?? 300);

@@ -220,10 +220,12 @@ test('A reloads and keeps identity, room and history', T, async () => {
     '<img src=x onerror=alert(2)> [click](javascript:alert(3)) javascript:alert(4)',
   ]);
   await shot(alice, '6-room-after-reload');
-  // A second tab of the same browser does not start a second client with the same device key.
+  // A second tab of the same browser does not start a second client with the same device key: it
+  // follows the first (tabs.spec.ts has the rest), showing the same room.
   const second = await alice.context().newPage();
   await second.goto(app.origin);
-  await second.getByText('Parley is already open in another tab').waitFor();
+  await second.getByText('Parley runs in another tab of this browser').waitFor();
+  await waitForTexts(second, ['hello from Alice']);
   await second.close();
 });
 

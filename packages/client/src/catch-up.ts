@@ -5,7 +5,7 @@
  * goes. Everything received goes through the ingest path. Outbox entries the peer is seen to hold
  * are acknowledged.
  */
-import type { ParleyNode } from '@parley/net';
+import { type ParleyNode, SyncTimeoutError } from '@parley/net';
 import { type HaveVector, lacking, toHex } from '@parley/protocol';
 import type { ObjectStore } from '@parley/store';
 import type { Ingest } from './ingest.ts';
@@ -53,11 +53,26 @@ export const catchUp = async (
   const plan: { channel: Uint8Array; remote: HaveVector; ranges: ReturnType<typeof lacking> }[] = [];
   let total = 0;
   // A join needs only the log before its JOIN; the channels' history follows while keys arrive.
-  for (const ch of s.ready && o.authorityOnly !== true ? s.state.channels() : []) {
+  // Direct-message inboxes (PROTOCOL 13.6): this account's own is fetched like a channel; one sent
+  // to is only compared, so that the peer's have-vector acknowledges this device's outbox entries.
+  const streams = s.ready && o.authorityOnly !== true ? [...s.state.channels().map((c) => ({ id: c.id, fetch: true })), ...s.inboxes.values()] : [];
+  // A request that timed out ends this catch-up's asking: the peer is not answering (a dead
+  // connection, an overloaded or hostile peer), and each further request would wait the whole sync
+  // timeout again. What it sent is kept; the next catch-up asks again.
+  let silent = false;
+  for (const ch of streams) {
     let remote: HaveVector;
     try {
       remote = await node.have(peer, s.id, ch.id);
-    } catch {
+    } catch (e) {
+      if (e instanceof SyncTimeoutError) {
+        silent = true;
+        break;
+      }
+      continue;
+    }
+    if (!ch.fetch) {
+      await ackCovered(store, s, ch.id, remote, peer);
       continue;
     }
     const ranges = lacking(await store.haveVector(s.id, ch.id), remote);
@@ -68,12 +83,13 @@ export const catchUp = async (
   if (total > 0) onProgress?.({ done, total });
   for (const { channel, remote, ranges } of plan) {
     for (const r of ranges) {
-      for (let from = r.from; from <= r.to; from += MAX_RANGE) {
+      for (let from = r.from; from <= r.to && !silent; from += MAX_RANGE) {
         const to = Math.min(r.to, from + MAX_RANGE - 1);
         let got: Uint8Array[];
         try {
           got = await node.getRange(peer, s.id, channel, r.device, from, to);
-        } catch {
+        } catch (e) {
+          if (e instanceof SyncTimeoutError) silent = true;
           break;
         }
         for (const f of got) {

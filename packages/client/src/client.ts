@@ -27,6 +27,7 @@ import {
   deriveVoiceKey,
   type EntryAction,
   envelopeCodec,
+  type FileRules,
   fromHex,
   type HistoryMessage,
   isProtocolError,
@@ -41,9 +42,13 @@ import {
 } from '@parley/protocol';
 import { type FileStore, MemoryFileStore, type ObjectStore } from '@parley/store';
 import { catchUp } from './catch-up.ts';
+import { DirectMessages } from './direct/direct-messages.ts';
+import { type DirectMessage, type DirectStore, MemoryDirectStore } from './direct/direct-store.ts';
 import { ClientError } from './errors.ts';
 import { type ClientEvents, Emitter, type Listener } from './events.ts';
+import type { PlainSink } from './file-download.ts';
 import { type FetchFileOptions, FileSharing, type SendFileOptions } from './file-share.ts';
+import { RELAYED_EVENTS, type Relayed, readOnlyCrypto, readOnlyError } from './follower.ts';
 import { type HistoryOptions, readHistory } from './history.ts';
 import { ClientHooks } from './hooks.ts';
 import { type HubPushState, pinnedHubs, pushToHubs } from './hub-push.ts';
@@ -51,9 +56,15 @@ import { IceProvider } from './ice.ts';
 import { type Identity, withProfile } from './identity.ts';
 import { Ingest, type Verdict, type Verifier } from './ingest.ts';
 import { type InviteOptions, inviteUrl } from './invite.ts';
+import { type InviteInfo, roomInvites } from './invite-list.ts';
 import { type JoinResult, type JoinStep, joinRoom } from './join.ts';
+import { chaseKeys } from './key-chase.ts';
 import { keyWork } from './key-work.ts';
 import { ConnectionLadder, type LadderState } from './ladder.ts';
+import { type AccountDevice, accountDevices, deviceCutoffs, roomsWithDevice } from './link/devices.ts';
+import { type LinkDeviceOptions, type LinkResult, openGrantedRooms, requestLink } from './link/link-device.ts';
+import { LinkError } from './link/link-error.ts';
+import { type LinkOffer, LinkOffers, type OfferOptions } from './link/link-offers.ts';
 import { ListingPublisher, type PublishedListing } from './listing-publisher.ts';
 import type { OwnStatus } from './member-status.ts';
 import { draftEnvelope, type EnvelopeRequest } from './messages.ts';
@@ -125,6 +136,16 @@ export interface ParleyClientOptions {
   readonly status?: { readonly initial?: OwnStatus; readonly repeatMs?: number; readonly ttlMs?: number };
   /** Bounds of the fallback ladder's rungs (ms); see ConnectionLadder. */
   readonly ladder?: { readonly directTimeoutMs?: number; readonly turnTimeoutMs?: number; readonly redialMs?: number };
+  /** Where direct-message sessions and conversations are kept (PROTOCOL 13.6). Default: in memory. */
+  readonly directStore?: DirectStore;
+  /**
+   * Follower mode (follower.ts): another browser tab leads this device. The client replays what the
+   * leader hands it (`mirror`) and never authors: its crypto port cannot sign, and it runs no key
+   * work, profile or status publishing, outbox, hub pushes, catch-ups, announcements or listings.
+   */
+  readonly follower?: boolean;
+  /** Told of every frame not rejected and every ephemeral signal accepted here (a leading tab hands them to its followers). */
+  readonly tap?: (r: Relayed) => void;
 }
 
 export interface CreateRoomOptions {
@@ -167,6 +188,9 @@ export class ParleyClient {
   readonly #profileQueued = new Set<string>();
   readonly #files: FileSharing;
   readonly #status: StatusService;
+  readonly #direct: DirectMessages;
+  readonly #links: LinkOffers;
+  readonly #follower: boolean;
 
   private constructor(o: ParleyClientOptions, node: ParleyNode, ownsNode: boolean) {
     this.#opts = o;
@@ -174,7 +198,9 @@ export class ParleyClient {
     this.store = o.store;
     this.node = node;
     this.#ownsNode = ownsNode;
-    this.crypto = o.crypto ?? nobleCrypto;
+    this.#follower = o.follower === true;
+    this.crypto = this.#follower ? readOnlyCrypto(o.crypto ?? nobleCrypto) : (o.crypto ?? nobleCrypto);
+    const tap = o.tap;
     this.now = o.now ?? Date.now;
     this.random = o.random ?? defaultRandom;
     this.ingest = new Ingest({
@@ -186,7 +212,25 @@ export class ParleyClient {
       events: this.#events,
       session: (room) => this.#sessions.get(toHex(room)),
       onAuthority: (s) => this.#onAuthority(s),
+      // A follower takes direct messages from its leader's 'dm' events (decrypting may answer, which signs).
+      onDirect: this.#follower ? undefined : (s, e, box) => this.#direct.received(s, e, box),
       groupWrites: true,
+      tap: tap === undefined ? undefined : (bytes, room) => tap({ kind: 'frame', bytes, room }),
+    });
+    this.#direct = new DirectMessages({
+      identity: () => this.#identity,
+      crypto: this.crypto,
+      random: this.random,
+      now: this.now,
+      node,
+      store: o.store,
+      dms: o.directStore ?? new MemoryDirectStore(),
+      events: this.#events,
+      sessions: () => this.#sessions.values(),
+      ingestLocal: async (s, bytes) => {
+        await this.ingest.frame(bytes, 'self', { local: true, room: s.id });
+      },
+      pushToHubs: () => void this.pushToHubs().catch(() => 0),
     });
     this.#files = new FileSharing({
       node,
@@ -219,14 +263,30 @@ export class ParleyClient {
       sessions: () => this.#sessions.values(),
       session: (hex) => this.#sessions.get(hex),
       ...o.status,
+      // A follower says nothing (the leader speaks for the device).
+      ...(this.#follower ? { initial: 'invisible' as const } : {}),
     });
-    const dir = o.directory ?? {};
+    this.#links = new LinkOffers({
+      node,
+      identity: () => this.#identity,
+      crypto: this.crypto,
+      random: this.random,
+      now: this.now,
+      origin: o.inviteOrigin ?? 'https://parley.chat',
+      sessions: () => this.#sessions.values(),
+      act: (room, action) => this.act(room, action),
+    });
+    const dir = this.#follower ? false : (o.directory ?? {});
+    const self = this;
     this.#listings =
       dir === false
         ? undefined
         : new ListingPublisher({
             node,
-            author: this.author,
+            // A getter: a linked device's identity changes after the client was built.
+            get author() {
+              return self.author;
+            },
             crypto: this.crypto,
             now: this.now,
             random: this.random,
@@ -316,6 +376,7 @@ export class ParleyClient {
 
   async #start(): Promise<void> {
     await this.node.start();
+    if (this.#follower) return;
     this.node.libp2p.addEventListener('peer:connect', (e) => {
       const peer = e.detail.toString();
       this.#events.emit('connection', { peer, connected: true });
@@ -337,6 +398,7 @@ export class ParleyClient {
     if (this.#closed) return;
     await this.#status.stop();
     this.#closed = true;
+    await this.#links.stop();
     this.#listings?.stop();
     this.#ice.stop();
     this.#ladder.stop();
@@ -398,7 +460,33 @@ export class ParleyClient {
     const typing = parseTypingTopic(topic);
     if (typing !== undefined) return this.#typingOutcome(typing, bytes);
     const status = parseStatusTopic(topic);
-    return status === undefined ? undefined : this.#status.outcome(status, bytes);
+    if (status === undefined) return undefined;
+    const v = this.#status.outcome(status, bytes);
+    if (v === 'accept') this.#opts.tap?.({ kind: 'signal', topic, bytes });
+    return v;
+  }
+
+  /**
+   * A follower client takes in what its leading tab handed it: a frame goes through the verifying
+   * ingest (not written again: the leader stored it), a signal through its topic's checks, an event
+   * (of RELAYED_EVENTS) is emitted as it is. Resolves with the verdict; a leader refuses ('read-only').
+   */
+  async mirror(r: Relayed): Promise<Verdict> {
+    if (!this.#follower) throw new ClientError('read-only', 'only a follower client mirrors another tab');
+    if (this.#closed) return 'ignore';
+    if (r.kind === 'frame') return this.ingest.frame(r.bytes, 'leader-tab', { room: r.room, mirror: true });
+    if (r.kind === 'signal') {
+      const v = this.#signalOutcome(r.topic, r.bytes);
+      return v === undefined ? 'ignore' : typeof v === 'string' ? v : 'reject';
+    }
+    if (!(RELAYED_EVENTS as readonly string[]).includes(r.name)) return 'reject';
+    (this.#events.emit as (n: string, e: unknown) => void)(r.name, r.event);
+    return 'accept';
+  }
+
+  /** Whether this client only follows another tab (follower mode). */
+  get follower(): boolean {
+    return this.#follower;
   }
 
   /** A typing signal (PROTOCOL 5.7): emitted as a 'typing' event when valid, never stored. */
@@ -408,6 +496,7 @@ export class ParleyClient {
       const ev = readTyping(bytes, room, this.#sessions.get(toHex(room)), this.#identity.device.sign.publicKey, this.now(), this.crypto);
       if (ev === undefined) return 'ignore';
       this.#events.emit('typing', ev);
+      this.#opts.tap?.({ kind: 'signal', topic: typingTopic(room), bytes });
       return 'accept';
     } catch (e) {
       if (isProtocolError(e)) return { verdict: 'reject', code: e.code };
@@ -472,6 +561,7 @@ export class ParleyClient {
       s.lamport.set(toHex(ch.id), last[0]?.lamport ?? 0);
     }
     this.#onAuthority(s);
+    if (this.#follower) return;
     this.#announce(s);
     for (const peer of this.#peers()) await this.#catchUp(s, peer);
   }
@@ -496,6 +586,11 @@ export class ParleyClient {
 
   #onAuthority(s: RoomSession): void {
     if (!s.ready || this.#closed) return;
+    if (this.#follower) {
+      // Which inboxes are this account's (ingest reads them); no topics, profile, status or key work.
+      this.#direct.follow(s);
+      return;
+    }
     if (!s.topics.has('authority')) {
       s.topics.add('authority');
       this.node.joinRoom(s.id);
@@ -515,6 +610,7 @@ export class ParleyClient {
       s.topics.add(hex);
       this.node.joinChannel(s.id, ch.id);
     }
+    this.#direct.follow(s);
     this.#ensureProfile(s);
     keyWork(
       {
@@ -555,6 +651,7 @@ export class ParleyClient {
 
   /** Ingests an object authored here (durably, through the outbox), then publishes it. */
   async #publishLocal(s: RoomSession, bytes: Uint8Array, channel: Uint8Array | undefined): Promise<void> {
+    if (this.#follower) throw readOnlyError();
     await this.ingest.frame(bytes, 'self', { local: true, room: s.id });
     const topic = channel === undefined ? this.node.joinRoom(s.id) : this.node.joinChannel(s.id, channel);
     await this.node.publish(topic, bytes).catch(() => 0);
@@ -679,6 +776,8 @@ export class ParleyClient {
 
   /** Changes this device's status in every room at once (PROTOCOL 5.8); going invisible says 'offline' once. */
   setStatus(status: OwnStatus): void {
+    // A follower says nothing about this device (its leading tab does).
+    if (this.#follower) throw readOnlyError();
     this.#status.set(status);
   }
 
@@ -752,7 +851,7 @@ export class ParleyClient {
     return run;
   }
 
-  /** Catches up every open room with every connected peer now (also runs on a timer). */
+  /** Catches up every open room with every connected peer now, one after another (the timer starts them side by side: #catchUpIdle). */
   async syncNow(): Promise<void> {
     for (const s of [...this.#sessions.values()]) {
       if (!s.ready) continue;
@@ -771,11 +870,25 @@ export class ParleyClient {
     try {
       await reoffer(this.store, this.node, (hex) => this.#sessions.get(hex), this.now(), this.random);
       await this.pushToHubs();
-      await this.syncNow();
     } catch {
       // the next tick retries
     } finally {
       this.#syncing = false;
+    }
+    this.#catchUpIdle();
+  }
+
+  /**
+   * The periodic catch-ups: one per open room and connected peer, each on its own, skipping a pair
+   * whose catch-up is still running. A peer that answers slowly or never (each request then waits
+   * the sync timeout, 30 s, and a catch-up asks once per channel) so delays neither the catch-ups
+   * with the other peers, a hub's among them, nor the next tick's.
+   */
+  #catchUpIdle(): void {
+    if (this.#closed) return;
+    for (const s of [...this.#sessions.values()]) {
+      if (!s.ready) continue;
+      for (const peer of this.#peers()) if (!this.#catchUps.has(`${s.hex}/${peer}`)) void this.#catchUp(s, peer).catch(() => 0);
     }
   }
 
@@ -787,7 +900,7 @@ export class ParleyClient {
    * DHT), syncs the authority log, authors the JOIN; keys arrive as KEY_SHAREs from members.
    */
   async join(inviteUrl: string, o: { timeoutMs?: number; onStep?: (step: JoinStep) => void } = {}): Promise<JoinResult> {
-    return joinRoom(this, inviteUrl, o.timeoutMs ?? 60_000, {
+    const joined = await joinRoom(this, inviteUrl, o.timeoutMs ?? 60_000, {
       newSession: (room) => this.#newSession(room),
       abandon: (s) => this.#forget(s),
       catchUp: (s, peer, o) => this.#catchUp(s, peer, o),
@@ -801,6 +914,12 @@ export class ParleyClient {
       firstPeer: (ms) => this.#firstPeer(ms),
       onStep: o.onStep,
     });
+    // In the background: the join is done, the room shows; its texts open as the keys come in.
+    const s = this.#sessions.get(toHex(joined.room));
+    const account = this.identity.account.publicKey;
+    if (s !== undefined)
+      void chaseKeys(s, { account, peers: joined.syncedFrom, catchUp: (x, peer) => this.#catchUp(x, peer), sleep, closed: () => this.#closed });
+    return joined;
   }
 
   // ---- messages ----
@@ -821,6 +940,62 @@ export class ParleyClient {
     return this.#sendEnvelope(room, { channel, op: 'edit', target: message, content: { text } });
   }
 
+  // ---- direct messages (PROTOCOL 13; see direct/direct-messages.ts) ----
+
+  /** Sends an end-to-end encrypted direct message to `account` (a member of a room open here); resolves once it is in the outbox. */
+  sendDm(account: Uint8Array, text: string): Promise<DirectMessage> {
+    return this.#direct.send(account, text);
+  }
+
+  /** The conversation with `account` as this device holds it, oldest first. */
+  dmHistory(account: Uint8Array): Promise<DirectMessage[]> {
+    return this.#direct.history(account);
+  }
+
+  /** The room a direct message to `account` would travel through, or undefined when no open room has you both. */
+  dmRoom(account: Uint8Array): Uint8Array | undefined {
+    return this.#direct.roomFor(account)?.id;
+  }
+
+  /** Accounts (hex) with a direct conversation on this device. */
+  dmConversations(): Promise<string[]> {
+    return this.#direct.conversations();
+  }
+
+  // ---- devices (PROTOCOL 2.1; see link/) ----
+
+  /** A one-time code that links another device to this account (needs the account key; NoAccountKeyError otherwise). */
+  offerDeviceLink(o?: OfferOptions): Promise<LinkOffer> {
+    return this.#links.offer(o);
+  }
+
+  /**
+   * Makes this fresh device (no room open) a device of the account that offered `code`: certified by
+   * the offering device, which adds it to every room; the rooms are then opened here. LinkError on a
+   * wrong, used, expired or unreachable code (nothing is linked then).
+   */
+  async linkDevice(code: string, o: LinkDeviceOptions = {}): Promise<LinkResult> {
+    if (this.rooms().length > 0) throw new LinkError('device-in-use', 'this device already has rooms open; link a fresh device');
+    const g = await requestLink({ node: this.node, identity: this.#identity, crypto: this.crypto, now: this.now }, code, o);
+    this.#identity = g.identity;
+    return openGrantedRooms(g, this.#opts.inviteOrigin ?? 'https://parley.chat', (url) => this.join(url, { timeoutMs: o.timeoutMs }));
+  }
+
+  /** This account's devices as the open rooms know them (label, created, this one, revoked). */
+  devices(): AccountDevice[] {
+    return accountDevices(this.#sessions.values(), this.#identity, this.crypto);
+  }
+
+  /** Revokes one of this account's other devices in every open room (REVOKE_DEVICE; members rotate the keys). Returns the rooms. */
+  async revokeDevice(device: Uint8Array): Promise<Uint8Array[]> {
+    const me = this.#identity.account.publicKey;
+    if (toHex(device) === toHex(this.#identity.device.sign.publicKey))
+      throw new ClientError('cannot-revoke', 'a device cannot revoke itself; revoke it from another device');
+    const rooms = roomsWithDevice(this.#sessions.values(), me, device);
+    for (const s of rooms) await this.act(s.id, { kind: 'revoke_device', device, cutoffs: await deviceCutoffs(this.store, s, me, device) });
+    return rooms.map((s) => s.id);
+  }
+
   // ---- files ----
 
   /**
@@ -835,6 +1010,11 @@ export class ParleyClient {
   /** Fetches a message's file from every connected peer and hub that has it, verified chunk by chunk; cancel with `signal`. */
   fetchFile(room: Uint8Array, message: Uint8Array, o?: FetchFileOptions): Promise<Uint8Array> {
     return this.#files.fetch(room, message, o);
+  }
+
+  /** As fetchFile, handing each verified chunk's plaintext to `sink` instead of one array (see PlainSink). */
+  fetchFileTo(room: Uint8Array, message: Uint8Array, sink: PlainSink, o?: FetchFileOptions): Promise<void> {
+    return this.#files.fetchTo(room, message, sink, o);
   }
 
   /** A message's file reference (name, type, size, preview), read from the message alone. */
@@ -898,11 +1078,12 @@ export class ParleyClient {
     return this.act(room, { kind: 'revoke', target, role, cutoffs: await removalCutoffs(this.store, this.#session(room), target) });
   }
 
-  /** A moderator's DELETE_MESSAGE entry for a stored message. */
-  async deleteMessage(room: Uint8Array, channel: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  /** A moderator's DELETE_MESSAGE entry for a stored message, with an optional one-line reason (shown on its tombstone). */
+  async deleteMessage(room: Uint8Array, channel: Uint8Array, message: Uint8Array, o: { reason?: string } = {}): Promise<Uint8Array> {
     const obj = await this.store.get(message, room);
     if (obj?.account === undefined) throw new ClientError('unknown-channel', `message ${toHex(message)} is not in the store`);
-    return this.act(room, { kind: 'delete_message', channel, message, author: obj.account });
+    const reason = o.reason?.trim();
+    return this.act(room, { kind: 'delete_message', channel, message, author: obj.account, reason: reason === '' ? undefined : reason });
   }
 
   /** Pins or unpins a message. */
@@ -952,6 +1133,12 @@ export class ParleyClient {
     return this.act(room, policyAction(this.#session(room), patch));
   }
 
+  /** The largest file and the media types members may share here (PROTOCOL 12.5); undefined lifts the room's own rules. MANAGE_ROOM. */
+  setFileRules(room: Uint8Array, files: FileRules | undefined): Promise<Uint8Array> {
+    const rules = files === undefined || (files.maxBytes === undefined && files.types === undefined) ? undefined : files;
+    return this.act(room, policyAction(this.#session(room), { files: rules }));
+  }
+
   /** Whether members who join later receive the keys of earlier epochs (and so can read history). MANAGE_ROOM. */
   setHistoryVisible(room: Uint8Array, historyVisible: boolean): Promise<Uint8Array> {
     return this.act(room, policyAction(this.#session(room), { historyVisible }));
@@ -966,9 +1153,17 @@ export class ParleyClient {
     return this.pinHub(room, hub, false);
   }
 
-  /** Revokes the token of an invite URL: later JOINs with it are invalid everywhere. */
-  revokeInvite(room: Uint8Array, url: string): Promise<Uint8Array> {
-    return this.act(room, revokeInviteAction(this.#session(room), url, this.crypto));
+  /** Revokes an invite (its URL, or its token's nonce and issuing account from `invites`): later JOINs with it are invalid everywhere. */
+  async revokeInvite(room: Uint8Array, invite: string | { nonce: Uint8Array; issuer: Uint8Array }): Promise<Uint8Array> {
+    return this.act(room, revokeInviteAction(this.#session(room), invite, this.crypto));
+  }
+
+  /**
+   * The room's invites this device can know of: the URLs in `made` (those it created, which the caller
+   * keeps) and every token a valid JOIN used, with uses, expiry and revocation as the log has them.
+   */
+  invites(room: Uint8Array, made: readonly string[] = []): InviteInfo[] {
+    return roomInvites(this.#session(room).state, this.crypto, made, this.now());
   }
 
   /** Every authority entry in order: signer, capability used, target, time, status, signature and chain checks. */

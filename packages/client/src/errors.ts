@@ -10,7 +10,14 @@ export type ClientErrorCode =
   | 'not-member'
   | 'file-unavailable'
   | 'not-a-file'
-  | 'epoch-changed';
+  | 'epoch-changed'
+  | 'file-not-allowed'
+  | 'no-shared-room'
+  | 'no-account-key'
+  | 'link-failed'
+  | 'cannot-revoke'
+  /** A follower client (another browser tab leads this device) authors nothing. */
+  | 'read-only';
 
 export class ClientError extends Error {
   readonly code: ClientErrorCode;

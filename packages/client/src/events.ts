@@ -1,5 +1,6 @@
 /** The client's events and a small typed emitter (no node:events, so the SDK runs in a browser). */
 import type { HistoryMessage, MemberStatus, VoiceSignal } from '@parley/protocol';
+import type { DirectMessage } from './direct/direct-store.ts';
 
 export interface MessageEvent {
   readonly room: Uint8Array;
@@ -88,6 +89,8 @@ export interface VoiceEvent {
 }
 
 export interface ClientEvents {
+  /** A direct message to or from this account, decrypted on this device (PROTOCOL 13). */
+  dm: DirectMessage;
   voice: VoiceEvent;
   profile: ProfileEvent;
   typing: TypingEvent;

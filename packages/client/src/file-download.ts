@@ -61,10 +61,34 @@ const REQUEST_MS = 3_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Downloads, verifies, stores and decrypts every chunk; resolves with the plaintext. */
-export const downloadFile = async (d: DownloadInit): Promise<{ bytes: Uint8Array; badPeers: string[]; served: Map<string, number> }> => {
-  const n = d.hashes.length;
+/**
+ * Where each chunk's plaintext goes once it is verified and decrypted: called once per chunk, in
+ * the order chunks arrive (not index order), with the chunk's index and its bytes, which the sink
+ * may keep. A chunk starts at byte `index * LIMITS.fileChunkBytes` of the file.
+ */
+export type PlainSink = (index: number, plain: Uint8Array) => void;
+
+export interface DownloadResult {
+  /** Peers caught serving a bad chunk. */
+  readonly badPeers: string[];
+  /** Good chunks each peer served. */
+  readonly served: Map<string, number>;
+}
+
+/** Downloads, verifies, stores and decrypts every chunk; resolves with the plaintext in one array. */
+export const downloadFile = async (d: DownloadInit): Promise<DownloadResult & { bytes: Uint8Array }> => {
   const out = new Uint8Array(d.size);
+  const r = await downloadChunks(d, (index, plain) => out.set(plain, index * LIMITS.fileChunkBytes));
+  return { ...r, bytes: out };
+};
+
+/**
+ * Downloads, verifies, stores and decrypts every chunk, handing each chunk's plaintext to `sink`
+ * instead of assembling the file: a file written to disk, or a Blob made of parts, never needs the
+ * whole plaintext in one array.
+ */
+export const downloadChunks = async (d: DownloadInit, sink: PlainSink): Promise<DownloadResult> => {
+  const n = d.hashes.length;
   const perPeer = d.perPeer ?? 3;
   const batch = d.batch ?? CHUNKS_PER_REQUEST;
   const stallMs = d.stallMs ?? 30_000;
@@ -86,8 +110,18 @@ export const downloadFile = async (d: DownloadInit): Promise<{ bytes: Uint8Array
   const stop = new AbortController();
   const signal = d.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, d.signal]);
 
+  /** What the sink threw, if it did: the download stops and rethrows it. */
+  let sinkError: { error: unknown } | undefined;
   const place = (index: number, plain: Uint8Array) => {
-    out.set(plain, index * LIMITS.fileChunkBytes);
+    if (sinkError !== undefined) return;
+    try {
+      sink(index, plain);
+    } catch (error) {
+      sinkError ??= { error };
+      stop.abort();
+      wake();
+      return;
+    }
     done++;
     bytes += plain.length;
     lastProgress = Date.now();
@@ -168,6 +202,7 @@ export const downloadFile = async (d: DownloadInit): Promise<{ bytes: Uint8Array
 
   try {
     while (done < n) {
+      if (sinkError !== undefined) throw sinkError.error;
       d.signal?.throwIfAborted();
       const now = Date.now();
       let started = false;
@@ -199,5 +234,5 @@ export const downloadFile = async (d: DownloadInit): Promise<{ bytes: Uint8Array
   } finally {
     stop.abort();
   }
-  return { bytes: out, badPeers: [...bad], served };
+  return { badPeers: [...bad], served };
 };

@@ -19,6 +19,7 @@ import {
   FileEncryptor,
   type FileMeta,
   type FileRef,
+  fileRefusal,
   LIMITS,
   openPieceList,
   type RandomSource,
@@ -28,7 +29,7 @@ import {
 } from '@parley/protocol';
 import { type FileStore, fileChunkSource, type ObjectStore } from '@parley/store';
 import { ClientError } from './errors.ts';
-import { downloadFile, type FileProgress } from './file-download.ts';
+import { downloadChunks, type FileProgress, type PlainSink } from './file-download.ts';
 import { channelDurability, pinnedHubs } from './hub-push.ts';
 import type { RoomSession } from './room-session.ts';
 
@@ -104,8 +105,10 @@ export class FileSharing {
   /** Encrypts `data`, keeps its chunks, sends the message; resolves with the message id and the reference. */
   async send(room: Uint8Array, channel: Uint8Array, data: Uint8Array | Blob, o: SendFileOptions): Promise<{ message: Uint8Array; file: FileRef }> {
     const s = this.#d.session(room);
-    const before = sendingKey(s, channel);
     const size = data instanceof Uint8Array ? data.length : data.size;
+    const refused = fileRefusal(s.state.policy().files, size, o.type);
+    if (refused !== undefined) throw new ClientError('file-not-allowed', refused);
+    const before = sendingKey(s, channel);
     const enc = new FileEncryptor({ room, channel, epoch: before.epoch, epochKey: before.key }, size, this.#d.random(FILE_SALT_BYTES), this.#d.crypto);
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < enc.count; i++) {
@@ -206,7 +209,26 @@ export class FileSharing {
 
   /** Fetches, verifies and decrypts the file of `message`; keeps the chunks and serves them afterwards. */
   async fetch(room: Uint8Array, message: Uint8Array, o: FetchFileOptions = {}): Promise<Uint8Array> {
+    let out = new Uint8Array(0);
+    await this.#download(room, message, o, (size) => {
+      out = new Uint8Array(size);
+      return (index, plain) => out.set(plain, index * LIMITS.fileChunkBytes);
+    });
+    return out;
+  }
+
+  /**
+   * As `fetch`, but each chunk's plaintext goes to `sink` once it is verified (in arrival order, see
+   * PlainSink), so the file is never held in one array: for files written to disk or Blobs of parts.
+   */
+  fetchTo(room: Uint8Array, message: Uint8Array, sink: PlainSink, o: FetchFileOptions = {}): Promise<void> {
+    return this.#download(room, message, o, () => sink);
+  }
+
+  async #download(room: Uint8Array, message: Uint8Array, o: FetchFileOptions, sinkFor: (size: number) => PlainSink): Promise<void> {
     const { envelope, ref, fileKey } = await this.#locate(room, message);
+    const refused = fileRefusal(this.#d.session(room).state.policy().files, ref.size, ref.type);
+    if (refused !== undefined) throw new ClientError('file-not-allowed', refused);
     const node = this.#d.node;
     const peers = () => node.libp2p.getPeers().map((p) => p.toString());
     const byId = (peer: string) => node.libp2p.getPeers().find((p) => p.toString() === peer);
@@ -217,28 +239,30 @@ export class FileSharing {
       await this.#d.files.putFile(record);
     }
     const hashes = readPieceList(record.pieces, ref.size);
-    const r = await downloadFile({
-      file: ref.id,
-      size: ref.size,
-      hashes,
-      fileKey,
-      crypto: this.#d.crypto,
-      store: this.#d.files,
-      peers,
-      get: async (peer, indices, onChunk, signal) => {
-        const id = byId(peer);
-        if (id === undefined) throw new ClientError('no-peers', `${peer} is gone`);
-        await node.chunks.getChunks(id, ref.id, indices, onChunk, { signal });
+    await downloadChunks(
+      {
+        file: ref.id,
+        size: ref.size,
+        hashes,
+        fileKey,
+        crypto: this.#d.crypto,
+        store: this.#d.files,
+        peers,
+        get: async (peer, indices, onChunk, signal) => {
+          const id = byId(peer);
+          if (id === undefined) throw new ClientError('no-peers', `${peer} is gone`);
+          await node.chunks.getChunks(id, ref.id, indices, onChunk, { signal });
+        },
+        penalise: (peer, detail) => node.penalties.record(peer, 'chunk-bad', detail),
+        onProgress: o.onProgress,
+        signal: o.signal,
+        stallMs: o.stallMs,
+        perPeer: o.perPeer,
+        batch: o.batch,
       },
-      penalise: (peer, detail) => node.penalties.record(peer, 'chunk-bad', detail),
-      onProgress: o.onProgress,
-      signal: o.signal,
-      stallMs: o.stallMs,
-      perPeer: o.perPeer,
-      batch: o.batch,
-    });
+      sinkFor(ref.size),
+    );
     this.#remember(room, ref.id);
-    return r.bytes;
   }
 
   /** Asks connected peers for the piece list until one hashes to the file id; a wrong one is penalised. */

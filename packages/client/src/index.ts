@@ -27,6 +27,8 @@
 
 export { type CatchUpProgress, type CatchUpResult, catchUp } from './catch-up.ts';
 export { type CreateRoomOptions, ParleyClient, type ParleyClientOptions } from './client.ts';
+export { DirectMessages } from './direct/direct-messages.ts';
+export { type DirectMessage, type DirectStore, MemoryDirectStore } from './direct/direct-store.ts';
 export { ClientError, type ClientErrorCode } from './errors.ts';
 export {
   type AckEvent,
@@ -43,16 +45,22 @@ export {
   type TypingEvent,
   type VoiceEvent,
 } from './events.ts';
-export { downloadFile, type FileProgress } from './file-download.ts';
+export { type DownloadInit, type DownloadResult, downloadChunks, downloadFile, type FileProgress, type PlainSink } from './file-download.ts';
 export { type FetchFileOptions, FileSharing, type SendFileOptions } from './file-share.ts';
+export { RELAYED_EVENTS, type Relayed, type RelayedEventName, readOnlyError } from './follower.ts';
 export type { HistoryOptions } from './history.ts';
 export { ClientHooks } from './hooks.ts';
 export { channelDurability, type Durability, pinnedHubs } from './hub-push.ts';
 export {
+  type AccountHolder,
+  type AccountKey,
+  accountKeyPair,
   type CreateIdentityOptions,
   createIdentity,
+  holdsAccountKey,
   type Identity,
   loadIdentity,
+  NoAccountKeyError,
   recoverIdentity,
   recoveryPhrase,
   serializeIdentity,
@@ -60,8 +68,13 @@ export {
 } from './identity.ts';
 export { Ingest, type Verdict, type Verifier } from './ingest.ts';
 export type { InviteOptions } from './invite.ts';
+export { type InviteInfo, mayRevokeInvite, roomInvites } from './invite-list.ts';
 export { type JoinResult, type JoinStep, WithheldLogError } from './join.ts';
 export { ConnectionLadder, type LadderAttempt, type LadderOptions, type LadderState, type Rung } from './ladder.ts';
+export { type AccountDevice, accountDevices } from './link/devices.ts';
+export { type LinkDeviceOptions, type LinkResult, readLinkCode } from './link/link-device.ts';
+export { LinkError, type LinkFailure } from './link/link-error.ts';
+export type { LinkedDevice, LinkOffer, OfferOptions } from './link/link-offers.ts';
 export { ListingPublisher, type ListingPublisherDeps, type ListingSink, type PublishedListing, solveListing } from './listing-publisher.ts';
 export { type OwnStatus, readStatus, StatusBook } from './member-status.ts';
 export { bestPathByPeer, type ConnectionPath, connectionPaths, type PeerPath, pathOfAddr, selectedPairPath } from './paths.ts';

@@ -8,6 +8,7 @@ import {
   type AuthorityEntry,
   type BodyCodec,
   type CryptoPort,
+  type DirectBox,
   decodeUnverified,
   decryptEnvelope,
   type Envelope,
@@ -32,6 +33,7 @@ import {
   UnknownReferenceError,
   VOICE_LIMITS,
   type VoiceSignal,
+  validateDirectEnvelope,
   validateEnvelope,
   validateEpochBundle,
   validateKeyShare,
@@ -62,12 +64,19 @@ export interface IngestDeps {
   readonly session: (room: Uint8Array) => RoomSession | undefined;
   /** Called after the room's authority log gained valid entries (keys, topics, shares). */
   readonly onAuthority: (s: RoomSession) => void;
+  /** A valid direct envelope (PROTOCOL 13) from elsewhere, after it is stored: the client decrypts it. */
+  readonly onDirect?: (s: RoomSession, e: Signed<Envelope>, box: DirectBox) => Promise<void>;
   /**
    * Write-behind envelopes go to the store in group commits (WriteBatch: one `has` and one `put` per
    * batch instead of a transaction each). For stores where a transaction is dear and nothing groups
    * writes already (IndexedDB); a hub's store groups its own. Default false.
    */
   readonly groupWrites?: boolean;
+  /**
+   * Told of every frame that was not rejected (accepted, or held/ignored: held ones may be accepted
+   * later), with the room it came for: a browser tab that leads hands them to the tabs that follow it.
+   */
+  readonly tap?: (bytes: Uint8Array, room: Uint8Array | undefined) => void;
 }
 
 export interface IngestOptions {
@@ -85,6 +94,12 @@ export interface IngestOptions {
    * authority entries, bundles and shares received this way go behind too (a catch-up's log).
    */
   readonly storeBehind?: (write: Promise<void>) => void;
+  /**
+   * The frame is already in the store: a browser tab leading this device stored it and handed it to
+   * this (follower) tab. It is verified and replayed as any frame, but neither written again nor
+   * skipped because the store holds it (that would drop its 'message' event here).
+   */
+  readonly mirror?: boolean;
 }
 
 export class Ingest {
@@ -109,6 +124,23 @@ export class Ingest {
 
   /** Ingests one frame; never throws for bad input (the verdict says what happened). */
   async frame(bytes: Uint8Array, from: string, o: IngestOptions = {}): Promise<Verdict> {
+    const tap = this.#d.tap;
+    if (tap === undefined) return this.#frame(bytes, from, o);
+    // A write-behind frame is handed on once its writes are done, so the other tab finds it in the store.
+    const writes: Promise<void>[] = [];
+    const behind = o.storeBehind;
+    const keep = (w: Promise<void>): void => {
+      writes.push(w);
+      behind?.(w);
+    };
+    const v = await this.#frame(bytes, from, behind === undefined ? o : { ...o, storeBehind: keep });
+    if (v === 'reject') return v;
+    if (writes.length === 0) tap(bytes, o.room);
+    else void Promise.allSettled(writes).then(() => tap(bytes, o.room));
+    return v;
+  }
+
+  async #frame(bytes: Uint8Array, from: string, o: IngestOptions): Promise<Verdict> {
     let room: Uint8Array | undefined;
     let type = 'unknown';
     try {
@@ -164,6 +196,7 @@ export class Ingest {
   }
 
   async #store(s: Signed<unknown>, o: IngestOptions, targets?: readonly string[]): Promise<void> {
+    if (o.mirror === true) return;
     const obj = storedFromSigned(s, this.#d.now());
     if (o.local === true) await this.#d.store.enqueue(obj, targets);
     // Received in bulk (catch-up): the write joins the next group commit, handed to the caller to await.
@@ -193,7 +226,7 @@ export class Ingest {
     // This entry may have completed others that were waiting: store every valid entry not stored yet.
     const fresh = state.validEntries().filter((v) => !s.known.has(toHex(v.id)));
     for (const v of fresh) s.known.add(toHex(v.id));
-    for (const v of fresh) await this.#store(v, toHex(v.id) === id ? o : { storeBehind: o.storeBehind });
+    for (const v of fresh) await this.#store(v, toHex(v.id) === id ? o : { storeBehind: o.storeBehind, mirror: o.mirror });
     if (state.validEntries().length !== before) {
       this.#d.events.emit('state', { room: s.id, entries: state.validEntries().length });
       this.#d.onAuthority(s);
@@ -207,6 +240,7 @@ export class Ingest {
     if (s === undefined) return 'ignore';
     const id = toHex(e.id);
     if (s.known.has(id)) return 'accept';
+    if (e.body.peer !== undefined) return this.#direct(s, e, bytes, from, o);
     try {
       validateEnvelope(e, s.state);
     } catch (err) {
@@ -226,12 +260,36 @@ export class Ingest {
       o.storeBehind(write);
       return 'accept';
     }
-    if (o.local !== true && (await this.#d.store.has([e.id], s.id))[0] === true) return 'accept';
+    if (o.local !== true && o.mirror !== true && (await this.#d.store.has([e.id], s.id))[0] === true) return 'accept';
     s.noteEnvelope(e, mine);
     // In a `guaranteed` channel only a pinned hub's acknowledgement completes the outbox entry.
     const hubs = pinnedHubs(s);
     await this.#store(e, o, o.local === true && hubs.length > 0 && channelDurability(s, e.body.channel) === 'guaranteed' ? hubs : undefined);
     this.#emitMessage(s, e, o.local === true);
+    return 'accept';
+  }
+
+  /** A direct envelope: judged by its own rules (PROTOCOL 13.4), stored like any envelope, then handed to onDirect. */
+  async #direct(s: RoomSession, e: Signed<Envelope>, bytes: Uint8Array, from: string, o: IngestOptions): Promise<Verdict> {
+    const id = toHex(e.id);
+    let box: DirectBox;
+    try {
+      box = validateDirectEnvelope(e, s.state, this.#d.crypto).box;
+    } catch (err) {
+      if (err instanceof UnknownReferenceError) return this.#hold(s, id, bytes, from);
+      throw err;
+    }
+    s.known.add(id);
+    const mine = toHex(e.body.device) === toHex(this.#d.identity.device.sign.publicKey);
+    if (o.local !== true && o.mirror !== true && (await this.#d.store.has([e.id], s.id))[0] === true) return 'accept';
+    s.noteEnvelope(e, mine);
+    const hubs = pinnedHubs(s);
+    await this.#store(
+      e,
+      { ...o, storeBehind: undefined },
+      o.local === true && hubs.length > 0 && channelDurability(s, e.body.channel) === 'guaranteed' ? hubs : undefined,
+    );
+    if (o.local !== true) await this.#d.onDirect?.(s, e, box);
     return 'accept';
   }
 
@@ -320,7 +378,7 @@ export class Ingest {
     s.profiles.set(account, p);
     const obj = storedFromSigned(p, this.#d.now(), room);
     if (o.local === true) await this.#d.store.enqueue(obj);
-    else await this.#d.store.put([obj]);
+    else if (o.mirror !== true) await this.#d.store.put([obj]);
     this.#d.events.emit('profile', { room: s.id, account: p.body.account, displayName: p.body.displayName, color: p.body.color });
     return 'accept';
   }

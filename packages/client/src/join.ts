@@ -6,7 +6,7 @@
  * certificate and the invite token; without a token only if the room's join mode admits that, as a
  * directory card's link has none). Channel keys arrive afterwards as KEY_SHAREs (see key-work.ts).
  */
-import { type Invite, inviteTokenInTime, parseInviteUrl, toHex } from '@parley/protocol';
+import { equals, type Invite, inviteTokenInTime, parseInviteUrl, toHex } from '@parley/protocol';
 import type { ParleyClient } from './client.ts';
 import { ClientError } from './errors.ts';
 import type { RoomSession } from './room-session.ts';
@@ -157,6 +157,11 @@ const joinSession = async (client: ParleyClient, invite: Invite, s: RoomSession,
       throw new ClientError('join-failed', `room ${toHex(invite.room)} takes members by invite only, and this link carries no invite token`);
     }
     await client.act(s.id, { kind: 'join', cert: client.identity.cert.bytes, invite: invite.token?.bytes });
+  } else if (st.deviceInfo(client.identity.device.sign.publicKey) === undefined && !equals(client.identity.device.sign.publicKey, me)) {
+    // A member's new device (a recovered account): it certifies itself into the room (ADD_DEVICE, signed
+    // by the new device, carrying the account's certificate), so that its objects are valid and
+    // direct messages are encrypted to it too.
+    await client.act(s.id, { kind: 'add_device', cert: client.identity.cert.bytes });
   }
   d.onJoined(s);
   d.onStep?.('joined');

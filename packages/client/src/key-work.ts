@@ -75,7 +75,8 @@ export const keyWork = (d: KeyWorkDeps, s: RoomSession, inFlight: Set<string>): 
       // (unbanned, re-joined after a kick or a leave) and missed the epochs sealed while away.
       if (unshared(s, hex, keysToShare(state, s.keyring, me, dev.device)).length === 0) continue;
       inFlight.add(slot);
-      const first = equals(state.creator, me) || invitedBy(s, m.account, me, d.crypto);
+      // One's own new device (linked or recovered) hears from its other devices at once.
+      const first = equals(state.creator, me) || equals(m.account, me) || invitedBy(s, m.account, me, d.crypto);
       d.schedule(first ? 0 : jitter(d.random, d.delayMs * 2), async () => {
         try {
           const keys = unshared(s, hex, keysToShare(s.state, s.keyring, me, dev.device));

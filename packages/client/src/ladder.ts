@@ -185,10 +185,18 @@ export class ConnectionLadder {
     });
   }
 
-  /** In a second, if WebRTC to the peer is up: closes the relayed connections to it (streams opened on them meanwhile may finish first). */
-  #dropRelayedSoon(peer: string): void {
+  /**
+   * In a second, if WebRTC to the peer is up: closes the relayed connections to it (streams opened on
+   * them meanwhile may finish first). A WebRTC connection still completing ICE then (a loaded device)
+   * is looked at again each second for up to ten, rather than leaving the relayed one open for good.
+   */
+  #dropRelayedSoon(peer: string, tries = 10): void {
     setTimeout(() => {
-      if (this.#stopped || !this.#webRtcUp(peer)) return;
+      if (this.#stopped || !this.#hasWebRtc(peer)) return;
+      if (!this.#webRtcUp(peer)) {
+        if (tries > 1) this.#dropRelayedSoon(peer, tries - 1);
+        return;
+      }
       for (const c of this.#conns(peer)) if (pathOfAddr(c.remoteAddr.toString()).path === 'circuit') void c.close().catch(() => undefined);
     }, 1_000);
   }

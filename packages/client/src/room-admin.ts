@@ -96,8 +96,20 @@ const dedupe = (rows: CutoffRow[]): CutoffRow[] => {
   return [...m.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, r]) => r);
 };
 
-/** REVOKE_INVITE for the token an invite URL carries (the issuer may revoke its own; MANAGE_ROOM any). */
-export const revokeInviteAction = (s: RoomSession, url: string, crypto: CryptoPort): EntryAction => {
+/**
+ * REVOKE_INVITE for the token an invite URL carries, or for a token named by its nonce and issuing
+ * account (as the room's invite list shows it): the issuer may revoke its own; MANAGE_ROOM any.
+ */
+export const revokeInviteAction = (s: RoomSession, invite: string | { nonce: Uint8Array; issuer: Uint8Array }, crypto: CryptoPort): EntryAction => {
+  if (typeof invite !== 'string') {
+    if (invite.nonce.length !== 16 || invite.issuer.length !== 32)
+      throw new ClientError('join-failed', 'an invite token is named by 16 bytes and a 32-byte account');
+    return { kind: 'revoke_invite', token: invite.nonce, issuer: invite.issuer };
+  }
+  return revokeUrlAction(s, invite, crypto);
+};
+
+const revokeUrlAction = (s: RoomSession, url: string, crypto: CryptoPort): EntryAction => {
   const invite = parseInviteUrl(url, crypto);
   if (toHex(invite.room) !== s.hex) throw new ClientError('unknown-room', 'the invite is for another room');
   const token = invite.token;

@@ -48,6 +48,11 @@ export class RoomSession {
   readonly bundles: Signed<EpochBundle>[] = [];
   readonly shares: Signed<KeyShare>[] = [];
   readonly topics = new Set<string>();
+  /**
+   * Inbox channels (hex) of direct messages (PROTOCOL 13.6): this account's own (`fetch`: catch-up
+   * fetches it) and those this device sent to (catch-up only asks their have-vectors, to acknowledge).
+   */
+  readonly inboxes = new Map<string, { readonly id: Uint8Array; readonly fetch: boolean }>();
   /** Account hex -> its winning PROFILE in this room. */
   readonly profiles = new Map<string, Signed<Profile>>();
   readonly #crypto: CryptoPort;

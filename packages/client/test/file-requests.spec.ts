@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createParleyNode, type ParleyNode } from '@parley/net';
-import { deriveFileKey, prepareFile, toHex } from '@parley/protocol';
+import { deriveFileKey, LIMITS, prepareFile, toHex } from '@parley/protocol';
 import { fileChunkSource, MemoryFileStore } from '@parley/store';
-import { downloadFile } from '../src/index.ts';
+import { type DownloadInit, downloadChunks, downloadFile } from '../src/index.ts';
 import { crypto } from './helpers.ts';
 
 const nodes: ParleyNode[] = [];
@@ -43,10 +43,9 @@ before(async () => {
   for (const s of servers) await receiver.dial(s.multiaddrs()[0] as string);
 });
 
-/** Serves `f` from `from`, downloads it at the receiver and returns every request's indices by peer. */
-const fetch = async (x: ReturnType<typeof file>, from: ParleyNode[]) => {
+/** Serves `f` from `from` and returns the receiver's download of it, logging every request's indices by peer in `asked`. */
+const download = async (x: ReturnType<typeof file>, from: ParleyNode[], store = new MemoryFileStore()) => {
   const { f, plain, salt } = x;
-  const store = new MemoryFileStore();
   const record = { id: f.ref.id, room: ctx.room, channel: ctx.channel, message: random(32), size: plain.length, pieces: f.pieces };
   for (const s of from) {
     const held = new MemoryFileStore();
@@ -57,7 +56,7 @@ const fetch = async (x: ReturnType<typeof file>, from: ParleyNode[]) => {
   await store.putFile(record);
   const byId = new Map(receiver.libp2p.getPeers().map((p) => [p.toString(), p]));
   const asked = new Map<string, number[][]>();
-  const r = await downloadFile({
+  const init: DownloadInit = {
     file: f.ref.id,
     size: plain.length,
     hashes: f.hashes,
@@ -70,8 +69,15 @@ const fetch = async (x: ReturnType<typeof file>, from: ParleyNode[]) => {
       return receiver.chunks.getChunks(byId.get(peer) as NonNullable<ReturnType<typeof byId.get>>, f.ref.id, indices, onChunk, { signal });
     },
     penalise: (peer, detail) => assert.fail(`${peer}: ${detail}`),
-  });
-  assert.equal(toHex(crypto.sha256(r.bytes)), toHex(crypto.sha256(plain)), 'the file arrives byte-identical');
+  };
+  return { init, asked, store };
+};
+
+/** Downloads `x` whole and returns every request's indices by peer. */
+const fetch = async (x: ReturnType<typeof file>, from: ParleyNode[]) => {
+  const { init, asked } = await download(x, from);
+  const r = await downloadFile(init);
+  assert.equal(toHex(crypto.sha256(r.bytes)), toHex(crypto.sha256(x.plain)), 'the file arrives byte-identical');
   return asked;
 };
 
@@ -87,4 +93,40 @@ test('a big file from a fast peer goes in requests of 16 chunks', { timeout: 120
 test('a small file is spread over every peer that has it', { timeout: 120_000 }, async () => {
   const asked = await fetch(file(8), servers);
   for (const s of servers) assert.ok((asked.get(s.peerId)?.length ?? 0) >= 1, `${s.peerId} was asked: ${[...asked.values()].map((r) => r.join('|'))}`);
+});
+
+test('a sink gets every chunk once, its own bytes, including chunks already held', { timeout: 120_000 }, async () => {
+  const x = file(12);
+  const store = new MemoryFileStore();
+  // Three chunks already here (kept from an earlier, cancelled download): handed over without a request.
+  const { init, asked } = await download(x, servers, store);
+  for (const i of [0, 5, 11]) await store.putChunk(x.f.ref.id, i, x.f.chunks[i] as Uint8Array);
+  const got = new Map<number, Uint8Array>();
+  await downloadChunks(init, (index, plain) => {
+    assert.ok(!got.has(index), `chunk ${index} handed over twice`);
+    got.set(index, plain);
+  });
+  assert.deepEqual(
+    [...got.keys()].sort((a, b) => a - b),
+    [...Array(12).keys()],
+  );
+  for (const [i, plain] of got) {
+    const at = i * LIMITS.fileChunkBytes;
+    assert.equal(toHex(plain), toHex(x.plain.subarray(at, at + LIMITS.fileChunkBytes)), `chunk ${i}`);
+  }
+  const requested = [...asked.values()].flat(2);
+  for (const i of [0, 5, 11]) assert.ok(!requested.includes(i), `chunk ${i} was held and still requested`);
+  assert.deepEqual(await store.held(x.f.ref.id), [...Array(12).keys()], 'every chunk kept, to serve');
+});
+
+test('a sink that throws stops the download with its error', { timeout: 120_000 }, async () => {
+  const { init } = await download(file(40), servers);
+  let calls = 0;
+  await assert.rejects(
+    downloadChunks(init, () => {
+      if (++calls === 3) throw new Error('disk full');
+    }),
+    /disk full/,
+  );
+  assert.equal(calls, 3, 'the sink is not called after it threw');
 });

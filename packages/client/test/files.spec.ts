@@ -2,7 +2,8 @@
  * Files between real clients on libp2p (PROTOCOL 12): a file sent by alice is fetched by bob from
  * alice, then by carol from alice and bob at once; a peer that serves corrupted chunks is caught on
  * its first bad chunk and penalised while the file still completes; the author's delete drops the
- * file's chunks at the other members; a cancelled download stops with an AbortError.
+ * file's chunks at the other members; a cancelled download stops with an AbortError, and the same
+ * file fetched into a sink arrives chunk by chunk.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -94,6 +95,18 @@ test('a file reaches two members byte-identical, in parallel, past a peer servin
   const ac = new AbortController();
   const pending = dave.fetchFile(room, message, { signal: ac.signal, onProgress: () => ac.abort() });
   await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
+
+  // Then fetched again chunk by chunk into a sink (as a file on disk would be), never one array: each
+  // chunk once, at its place, including what the cancelled attempt kept.
+  const parts = new Map<number, Uint8Array>();
+  await dave.fetchFileTo(room, message, (index, plain) => {
+    assert.ok(!parts.has(index), `chunk ${index} twice`);
+    parts.set(index, plain.slice());
+  });
+  const joined = new Uint8Array(file.length);
+  for (const [i, p] of parts) joined.set(p, i * 256 * 1024);
+  assert.equal(parts.size, 13);
+  assert.equal(sha(joined), sha(file));
 
   // The author deletes the message: bob drops the file's chunks and stops serving them.
   await alice.delete(room, general, message);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CAP, removalCapability, toHex } from '@parley/protocol';
+import { CAP, removalCapability, removalReason, toHex } from '@parley/protocol';
 import type { ParleyClient } from '../src/index.ts';
 import { eventually, identity, testClient, texts } from './helpers.ts';
 
@@ -110,7 +110,7 @@ test('private channel: keys only to the roles it names; the rest never get one',
 test('tombstones say who removed a message and under which capability; unban lets a member back', { timeout: 600_000 }, async () => {
   const m = await bob.send(room, general, 'rude words');
   await eventually('alice has it', async () => (await texts(alice, room, general)).includes('rude words'), 120_000);
-  await alice.deleteMessage(room, general, m);
+  await alice.deleteMessage(room, general, m, { reason: '  off-topic  ' });
   const t = await eventually(
     'carol sees the tombstone',
     async () => (await carol.history(room, general, { limit: 100 })).find((x) => toHex(x.id) === toHex(m))?.deleted,
@@ -119,6 +119,7 @@ test('tombstones say who removed a message and under which capability; unban let
   assert.equal(t.reason, 'delete');
   assert.equal(toHex(t.by), toHex(acct(alice)));
   assert.equal(removalCapability(t, acct(bob)), 'DELETE_MESSAGES');
+  assert.equal(removalReason(carol.state(room), t), 'off-topic', "the moderator's reason, trimmed, reaches another member's tombstone");
   const own = await carol.send(room, general, 'my typo');
   await carol.delete(room, general, own);
   const t2 = (await carol.history(room, general, { limit: 100 })).find((x) => toHex(x.id) === toHex(own))?.deleted;
@@ -131,6 +132,7 @@ test('tombstones say who removed a message and under which capability; unban let
   const purged = (await alice.history(room, general, { limit: 100 })).find((x) => toHex(x.id) === toHex(spam))?.deleted;
   assert.equal(purged?.reason, 'purge');
   assert.equal(removalCapability(purged as NonNullable<typeof purged>, acct(bob)), 'BAN');
+  assert.equal(removalReason(alice.state(room), purged as NonNullable<typeof purged>), 'spam');
 
   await alice.unban(room, acct(bob));
   assert.equal(alice.state(room).banned().length, 0);

@@ -30,6 +30,11 @@ export * from './codec/object-type.ts';
 export * from './codec/signed.ts';
 export { nobleCrypto } from './crypto/noble-crypto.ts';
 export type { CryptoPort, RandomSource } from './crypto/port.ts';
+// -- direct messages --
+export * from './direct/direct-box.ts';
+export * from './direct/direct-envelope.ts';
+export * from './direct/ratchet.ts';
+export * from './direct/ratchet-state-codec.ts';
 export * from './discovery/listing.ts';
 // -- discovery --
 export * from './discovery/presence.ts';
@@ -40,9 +45,11 @@ export * from './errors.ts';
 // -- files --
 export * from './file/chunk-cipher.ts';
 export * from './file/file-ref.ts';
+export * from './file/file-rules.ts';
 export * from './file/piece-list.ts';
 export * from './file/prepare-file.ts';
 export * from './identity/device-cert.ts';
+export * from './identity/device-link.ts';
 export * from './identity/keys.ts';
 export * from './identity/profile.ts';
 export * from './identity/recovery.ts';

@@ -76,9 +76,19 @@ export const LIMITS = {
   maxFileBytes: 2 * 1024 * 1024 * 1024,
   /** A file's name and media type in its reference (UTF-8 bytes). */
   maxFileNameBytes: 255,
+  maxFileTypes: 32,
+  maxFileTypeBytes: 64,
   maxMediaTypeBytes: 127,
   /** The preview image carried inside a file reference. */
   maxThumbnailBytes: 16 * 1024,
+  /** A direct message's text (UTF-8 bytes; PROTOCOL 13). */
+  maxDirectTextBytes: 4000,
+  /** Devices one direct envelope is encrypted to (the recipient account's, or the sender's other ones). */
+  maxDirectDevices: 24,
+  /** One device's ratchet ciphertext in a direct envelope: the largest plaintext map plus its 16-byte tag. */
+  maxDirectCiphertextBytes: 4160,
+  /** A persisted ratchet session (its skipped-message keys included). */
+  maxRatchetStateBytes: 96 * 1024,
 } as const;
 
 export type Limits = typeof LIMITS;

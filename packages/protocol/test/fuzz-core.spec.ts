@@ -18,8 +18,20 @@ import { member, TestRoom } from './room-fixture.ts';
 const owner = member('fuzz-owner');
 const alice = member('fuzz-alice');
 const room = new TestRoom(owner);
-room.channel('general');
+const general = room.channel('general');
 room.join(alice);
+room.do(owner, { kind: 'delete_message', channel: general, message: new Uint8Array(32).fill(1), author: alice.key, reason: 'off-topic' });
+room.do(owner, {
+  kind: 'set_policy',
+  policy: {
+    join: 'invite',
+    durability: 'replicated',
+    hubs: [],
+    historyVisible: true,
+    iceServers: [],
+    files: { maxBytes: 1 << 20, types: ['image/*', 'text/plain'] },
+  },
+});
 room.ban(owner, alice, [], true);
 const entries = room.entries.map((e) => e.bytes);
 const profile = signProfile({ signer: owner.key, account: owner.key, version: 1, displayName: 'Owner', color: 1 }, owner.account.secret, crypto);

@@ -57,6 +57,12 @@ export class PostgresFileStore implements FileStore {
     });
   }
 
+  /** The declared sizes of the files recorded for `room`, summed (what a hub's per-room file quota counts). */
+  async roomBytes(room: Uint8Array): Promise<number> {
+    const [r] = rowsOf(await this.#db.execute(sql`select coalesce(sum(size), 0) as b from files where room = ${room}`));
+    return int(r?.b);
+  }
+
   async usage(): Promise<FileUsage> {
     const [f] = rowsOf(await this.#db.execute(sql`select count(*) as n from files`));
     const [c] = rowsOf(await this.#db.execute(sql`select count(*) as n, coalesce(sum(length(bytes)), 0) as b from file_chunks`));

@@ -1,124 +1,190 @@
 /**
- * Encoded transforms (Chromium's insertable streams: `createEncodedStreams()` on senders and
- * receivers of a peer connection made with `encodedInsertableStreams: true`). Outgoing frames are
- * sealed with the channel's voice key of the current epoch before the packetizer sees them; incoming
- * ones are opened (the sender's device key is in the AAD) before the decoder does. A frame that does
- * not open is dropped: the decoder conceals it as a loss. The forwarder taps sealed frames.
+ * What happens to each encoded audio frame, off the page's main thread: the engine hands the encoded
+ * streams of every sender and receiver of its call to one dedicated worker (frame-worker.ts) that
+ * runs a FrameTransforms. Outgoing microphone frames are sealed with
+ * the channel's voice key of the current epoch before the packetizer sees them; incoming ones are
+ * opened (the sender's device key is in the AAD) before the decoder does; a frame that does not open
+ * is dropped and the decoder conceals it as a loss. On a forwarder, each frame a listener sends is
+ * also queued, still sealed, for every other listener (ForwarderRelay), and each relay sender's own
+ * frames (from a silent placeholder track: they only pace its packetizer) are replaced by the next
+ * sealed frame from its speaker, or dropped when none waits. The forwarder never opens relayed frames.
+ *
+ * The engine and the worker talk by messages (FrameCommand, FrameReport): keys, who listens, and
+ * samples for diagnostics and tests. This module has no DOM or worker globals: Node tests drive it.
  */
-import { openVoiceFrame, sealVoiceFrame } from '@parley/protocol';
+import { openVoiceFrame, sealVoiceFrame, VOICE_FRAME_HEADER, VOICE_FRAME_TAG } from '@parley/protocol';
+import { ForwarderRelay } from './forwarder-relay.ts';
 
-export interface EncodedFrame {
-  data: ArrayBuffer;
-}
-export interface EncodedStreams {
-  readonly readable: ReadableStream<EncodedFrame>;
-  readonly writable: WritableStream<EncodedFrame>;
-}
-interface HasEncodedStreams {
-  createEncodedStreams(): EncodedStreams;
-}
+/** What a transform does (sent with the streams it transforms). Devices are hex. */
+export type FrameRole =
+  /** This device's microphone on one link: seal as `device`. */
+  | { readonly role: 'seal'; readonly device: string }
+  /** Frames from `speaker` on a link with `link`; on a forwarder (`relay`), each sealed frame is also queued for the other listeners. */
+  | { readonly role: 'open'; readonly speaker: string; readonly link: string; readonly relay: boolean }
+  /** On a forwarder: the sender that carries `speaker`'s frames to `listener`. */
+  | { readonly role: 'relay'; readonly listener: string; readonly speaker: string };
 
-const opened = new WeakSet<object>();
+/** Engine -> worker. */
+export type FrameCommand =
+  /** The current epoch and the keys of every epoch this device holds (by epoch). */
+  | { readonly t: 'keys'; readonly epoch: number; readonly keys: readonly (readonly [number, Uint8Array])[] }
+  /** On a forwarder: the devices it relays to now. */
+  | { readonly t: 'listeners'; readonly listeners: readonly string[] }
+  /** A device left: its queues go. */
+  | { readonly t: 'forget'; readonly device: string }
+  /** Report the next n plaintext frames before sealing / sealed frames as they leave / relayed frames. */
+  | { readonly t: 'keep'; readonly plain?: number; readonly sealed?: number; readonly relay?: number }
+  /** Answer with a 'stats' report. */
+  | { readonly t: 'stats'; readonly id: number };
 
-/** The encoded streams of a sender or receiver, once (a second call would throw). */
-export const encodedStreams = (endpoint: RTCRtpSender | RTCRtpReceiver): EncodedStreams | undefined => {
-  if (opened.has(endpoint)) return undefined;
-  const e = endpoint as unknown as Partial<HasEncodedStreams>;
-  if (typeof e.createEncodedStreams !== 'function') throw new Error('this browser has no encoded transforms (createEncodedStreams)');
-  opened.add(endpoint);
-  return e.createEncodedStreams();
-};
-
-/** The voice keys a transform needs: the current epoch, and the key of any epoch this device holds. */
-export interface FrameKeys {
-  epoch(): number;
-  key(epoch: number): Uint8Array | undefined;
-}
-
-/** Counters and an optional tap, for diagnostics and tests. */
-export interface FrameTap {
+export interface FrameCounts {
   sealed: number;
   opened: number;
   dropped: number;
-  /** Called with each plaintext frame before sealing (sender side). */
-  onPlain?: (frame: Uint8Array) => void;
-  /** Called with each sealed frame as it leaves (sender side). */
-  onSealed?: (frame: Uint8Array) => void;
+  relayed: number;
+  overflow: number;
 }
 
-const pipe = (s: EncodedStreams, fn: (f: EncodedFrame, c: TransformStreamDefaultController<EncodedFrame>) => void): void => {
-  s.readable
-    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform: fn }))
-    .pipeTo(s.writable)
-    .catch(() => undefined);
-};
-
-/** Seals every outgoing frame of `sender` as `device` (frames are dropped while no key of the current epoch is held). */
-export const sealSender = (sender: RTCRtpSender, device: Uint8Array, keys: FrameKeys, tap: FrameTap): void => {
-  const s = encodedStreams(sender);
-  if (s === undefined) return;
-  pipe(s, (frame, c) => {
-    const epoch = keys.epoch();
-    const key = keys.key(epoch);
-    if (key === undefined) {
-      tap.dropped++;
-      return;
-    }
-    const plain = new Uint8Array(frame.data);
-    tap.onPlain?.(plain);
-    const sealed = sealVoiceFrame(key, epoch, device, plain, globalThis.crypto.getRandomValues(new Uint8Array(12)));
-    frame.data = sealed.buffer.slice(sealed.byteOffset, sealed.byteOffset + sealed.byteLength) as ArrayBuffer;
-    tap.sealed++;
-    tap.onSealed?.(sealed);
-    c.enqueue(frame);
-  });
-};
+/** Worker -> engine. */
+export type FrameReport =
+  | { readonly t: 'plain'; readonly frame: Uint8Array }
+  | { readonly t: 'sealed'; readonly frame: Uint8Array }
+  | { readonly t: 'relayed'; readonly speaker: string; readonly listener: string; readonly frame: Uint8Array }
+  | { readonly t: 'stats'; readonly id: number; readonly counts: FrameCounts }
+  /** No frame has come from the link with `link` for QUIET_MS (it had sent some). */
+  | { readonly t: 'quiet'; readonly link: string }
+  /** A transform's streams ended with an error (`what`: its role and the error): its frames no longer pass. */
+  | { readonly t: 'broken'; readonly what: string };
 
 /**
- * Opens every incoming frame of `receiver` as coming from `source()` (a device key; looked up per
- * frame because a forwarder's track is assigned a source by the offer that created it). `raw` sees
- * each sealed frame first (the forwarder's relay).
+ * A link that brought frames and then none for this long is reported quiet (ms): a live one brings
+ * at least one every 400 ms (Opus DTX's comfort-noise updates while nobody speaks, 50 a second else).
  */
-export const openReceiver = (
-  receiver: RTCRtpReceiver,
-  source: () => Uint8Array | undefined,
-  keys: FrameKeys,
-  tap: FrameTap,
-  raw?: (sealed: Uint8Array) => void,
-): void => {
-  const s = encodedStreams(receiver);
-  if (s === undefined) return;
-  pipe(s, (frame, c) => {
-    const sealed = new Uint8Array(frame.data);
-    raw?.(sealed.slice());
-    const from = source();
-    if (from === undefined) {
-      tap.dropped++;
-      return;
-    }
-    try {
-      const plain = openVoiceFrame((e) => keys.key(e), from, sealed);
-      frame.data = plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength) as ArrayBuffer;
-      tap.opened++;
-      c.enqueue(frame);
-    } catch {
-      tap.dropped++;
-    }
-  });
+export const QUIET_MS = 1_200;
+
+const fromHexBytes = (hex: string): Uint8Array => {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
 };
 
-/**
- * The forwarder's outgoing side for one (speaker, listener) pair: the sender's own frames (from a
- * placeholder track) only pace the packetizer; each one is replaced by the next sealed frame
- * relayed from the speaker, or dropped when none is waiting. The forwarder never opens them.
- */
-export const relaySender = (sender: RTCRtpSender, next: () => Uint8Array | undefined): void => {
-  const s = encodedStreams(sender);
-  if (s === undefined) return;
-  pipe(s, (frame, c) => {
-    const sealed = next();
-    if (sealed === undefined) return;
-    frame.data = sealed.buffer.slice(sealed.byteOffset, sealed.byteOffset + sealed.byteLength) as ArrayBuffer;
-    c.enqueue(frame);
-  });
-};
+const buffer = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+/** The frame transforms of one engine; `post` sends reports to it. */
+export class FrameTransforms {
+  readonly relay = new ForwarderRelay();
+  readonly counts: FrameCounts = { sealed: 0, opened: 0, dropped: 0, relayed: 0, overflow: 0 };
+  readonly #keys = new Map<number, Uint8Array>();
+  readonly #devices = new Map<string, Uint8Array>();
+  readonly #post: (r: FrameReport) => void;
+  #epoch: number | undefined;
+  #listeners: readonly string[] = [];
+  #keepPlain = 0;
+  #keepSealed = 0;
+  #keepRelay = 0;
+  /** Per link (device hex): when its last frame came, and whether it has been reported quiet since. */
+  readonly #lastFrame = new Map<string, { at: number; quiet: boolean }>();
+
+  readonly #now: () => number;
+
+  constructor(post: (r: FrameReport) => void, now: () => number = () => performance.now()) {
+    this.#post = post;
+    this.#now = now;
+  }
+
+  /** Reports (once) each link whose frames stopped QUIET_MS ago; the worker calls it every 200 ms. */
+  checkQuiet(): void {
+    const now = this.#now();
+    for (const [link, f] of this.#lastFrame) {
+      if (f.quiet || now - f.at < QUIET_MS) continue;
+      f.quiet = true;
+      this.#post({ t: 'quiet', link });
+    }
+  }
+
+  command(c: FrameCommand): void {
+    switch (c.t) {
+      case 'keys':
+        this.#epoch = c.epoch;
+        for (const [e, k] of c.keys) this.#keys.set(e, k);
+        return;
+      case 'listeners':
+        this.#listeners = [...c.listeners];
+        return;
+      case 'forget':
+        this.relay.forget(c.device);
+        this.#lastFrame.delete(c.device);
+        return;
+      case 'keep':
+        if (c.plain !== undefined) this.#keepPlain = c.plain;
+        if (c.sealed !== undefined) this.#keepSealed = c.sealed;
+        if (c.relay !== undefined) this.#keepRelay = c.relay;
+        return;
+      case 'stats':
+        this.#post({ t: 'stats', id: c.id, counts: { ...this.counts, relayed: this.relay.relayed, overflow: this.relay.overflow } });
+        return;
+    }
+  }
+
+  #device(hex: string): Uint8Array {
+    let d = this.#devices.get(hex);
+    if (d === undefined) this.#devices.set(hex, (d = fromHexBytes(hex)));
+    return d;
+  }
+
+  /**
+   * One frame through a transform of `role`: the bytes to send on (to the packetizer or the
+   * decoder), or undefined to drop the frame.
+   */
+  frame(role: FrameRole, data: ArrayBuffer): ArrayBuffer | undefined {
+    switch (role.role) {
+      case 'seal': {
+        const epoch = this.#epoch;
+        const key = epoch === undefined ? undefined : this.#keys.get(epoch);
+        if (epoch === undefined || key === undefined) {
+          this.counts.dropped++;
+          return undefined;
+        }
+        const plain = new Uint8Array(data);
+        if (this.#keepPlain > 0) {
+          this.#keepPlain--;
+          this.#post({ t: 'plain', frame: plain.slice() });
+        }
+        const sealed = sealVoiceFrame(key, epoch, this.#device(role.device), plain, globalThis.crypto.getRandomValues(new Uint8Array(12)));
+        this.counts.sealed++;
+        if (this.#keepSealed > 0) {
+          this.#keepSealed--;
+          this.#post({ t: 'sealed', frame: sealed });
+        }
+        return buffer(sealed);
+      }
+      case 'open': {
+        this.#lastFrame.set(role.link, { at: this.#now(), quiet: false });
+        const sealed = new Uint8Array(data);
+        // Frames too short to be sealed (Chromium hands the receiver empty ones now and then) are not relayed.
+        if (sealed.length < VOICE_FRAME_HEADER + VOICE_FRAME_TAG) {
+          this.counts.dropped++;
+          return undefined;
+        }
+        if (role.relay) this.relay.push(role.link, sealed.slice(), this.#listeners);
+        try {
+          const plain = openVoiceFrame((e) => this.#keys.get(e), this.#device(role.speaker), sealed);
+          this.counts.opened++;
+          return buffer(plain);
+        } catch {
+          this.counts.dropped++;
+          return undefined;
+        }
+      }
+      case 'relay': {
+        const sealed = this.relay.next(role.listener, role.speaker);
+        if (sealed === undefined) return undefined;
+        if (this.#keepRelay > 0) {
+          this.#keepRelay--;
+          this.#post({ t: 'relayed', speaker: role.speaker, listener: role.listener, frame: sealed });
+        }
+        return buffer(sealed);
+      }
+    }
+  }
+}

@@ -22,6 +22,10 @@ export interface PeerLinkHooks {
   onTrack(transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void;
   /** The connection failed or closed. */
   onGone(): void;
+  /** The connection's state changed (diagnostics). */
+  onState?(state: RTCPeerConnectionState): void;
+  /** ICE lost the other side (no packets for a few seconds; Chromium's 'disconnected'): true to give the link up now, as failed. */
+  onDisconnected?(): boolean;
 }
 
 export const parsePayload = (p: string): SessionPayload | undefined => {
@@ -38,6 +42,8 @@ export const parsePayload = (p: string): SessionPayload | undefined => {
   }
 };
 
+const fingerprint = (sdp: string): string | undefined => /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim();
+
 export class PeerLink {
   readonly pc: RTCPeerConnection;
   readonly remote: Uint8Array;
@@ -51,6 +57,9 @@ export class PeerLink {
   #queue: Promise<void> = Promise.resolve();
   readonly #pendingIce: RTCIceCandidateInit[] = [];
   #closed = false;
+  /** The offer waiting for its answer (sources), and when it was last sent (performance.now()). */
+  #offerSources: Record<string, string> | undefined;
+  #offeredAt = 0;
 
   constructor(link: VoiceLink, remote: Uint8Array, remoteHex: string, remoteSession: Uint8Array, offerer: boolean, hooks: PeerLinkHooks) {
     this.#link = link;
@@ -59,7 +68,7 @@ export class PeerLink {
     this.remoteSession = remoteSession;
     this.offerer = offerer;
     this.#hooks = hooks;
-    // encodedInsertableStreams is Chromium's switch for createEncodedStreams(); other browsers ignore it.
+    // encodedInsertableStreams is Chromium's switch for createEncodedStreams() (frame-worker-client.ts); other browsers ignore it.
     this.pc = new RTCPeerConnection({ ...link.rtcConfiguration(), encodedInsertableStreams: true } as RTCConfiguration);
     this.pc.onicecandidate = (e) => {
       if (e.candidate === null || this.#closed) return;
@@ -68,7 +77,8 @@ export class PeerLink {
     this.pc.ontrack = (e) => this.#hooks.onTrack(e.transceiver, e.track);
     this.pc.onconnectionstatechange = () => {
       const s = this.pc.connectionState;
-      if (s === 'failed' || s === 'closed') this.#gone();
+      this.#hooks.onState?.(s);
+      if (s === 'failed' || s === 'closed' || (s === 'disconnected' && this.#hooks.onDisconnected?.() === true)) this.#gone();
     };
   }
 
@@ -97,8 +107,37 @@ export class PeerLink {
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription({ type: 'offer', sdp: enableOpusDtxFec(offer.sdp ?? '') });
       const payload: SessionPayload = { type: 'offer', sdp: this.pc.localDescription?.sdp ?? '', sources: sources?.() };
+      this.#offerSources = payload.sources;
+      this.#offeredAt = performance.now();
       await this.#send('offer', JSON.stringify(payload));
     });
+  }
+
+  /**
+   * Sends the offer again if its answer has not come within `afterMs`: an offer the other side could
+   * not take yet (the sender not in its roster in time) or that was lost left the link unanswered
+   * for good, and the offerer, holding a link, never offered again. The local description sent again
+   * carries the candidates gathered since, which went out as `ice` signals the first time.
+   */
+  retryOffer(afterMs: number): void {
+    if (!this.offerer || this.#closed || this.pc.signalingState !== 'have-local-offer') return;
+    if (performance.now() - this.#offeredAt < afterMs) return;
+    this.#offeredAt = performance.now();
+    const payload: SessionPayload = { type: 'offer', sdp: this.pc.localDescription?.sdp ?? '', sources: this.#offerSources };
+    void this.#send('offer', JSON.stringify(payload));
+  }
+
+  /**
+   * Whether an offer (its signal payload) comes from another connection than the one this link
+   * answered: its DTLS fingerprint differs from the remote description's. Such an offer starts a new
+   * link (the other side made a new peer connection, e.g. for another topology); applied to this one
+   * as a renegotiation it fails or leaves a link the other side no longer holds.
+   */
+  isOtherConnection(payload: string): boolean {
+    const remote = this.pc.remoteDescription?.sdp;
+    const p = parsePayload(payload);
+    if (remote === undefined || p === undefined) return false;
+    return fingerprint(p.sdp) !== fingerprint(remote);
   }
 
   /** Handles an offer, answer or ICE candidate meant for this link. */

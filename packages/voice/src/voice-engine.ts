@@ -4,14 +4,14 @@
  * up to `meshLimit` participants (the lower device key offers), above it one connection to the
  * elected forwarder, or, on the forwarder, one to everyone, relaying each speaker's sealed frames to
  * every other listener (ForwarderRelay) without opening them. Every frame is sealed by its sender
- * and opened by its listeners with the channel's voice key of its epoch (frame-transform.ts).
+ * and opened by its listeners with the channel's voice key of its epoch, in a worker that all the
+ * call's encoded transforms run in (frame-transform.ts, frame-worker.ts).
  */
 import type { VoiceLink } from '@parley/client';
 import {
   DEFAULT_VOICE_MESH_LIMIT,
   electForwarder,
   type ForwarderCandidate,
-  fromHex,
   toHex,
   VOICE_FLAG_DEAFENED,
   VOICE_FLAG_MUTED,
@@ -20,8 +20,8 @@ import {
 } from '@parley/protocol';
 import { AudioGraph } from './audio-graph.ts';
 import { bitrateChanged, voiceBitrate } from './bitrate.ts';
-import { ForwarderRelay } from './forwarder-relay.ts';
-import { type FrameKeys, type FrameTap, openReceiver, relaySender, sealSender } from './frame-transform.ts';
+import type { FrameCounts } from './frame-transform.ts';
+import { type FrameTap, FrameWorker, type MakeFrameWorker } from './frame-worker-client.ts';
 import { PeerLink } from './peer-link.ts';
 import { Roster } from './roster.ts';
 
@@ -45,6 +45,8 @@ export interface VoiceEngineOptions {
   readonly speakingThreshold?: number;
   /** How the microphone is opened: on voice activity (default) or while push-to-talk is held. */
   readonly inputMode?: VoiceInputMode;
+  /** Makes the worker the call's frame transforms run in (default: this package's frame-worker.ts, resolved by the bundler). */
+  readonly frameWorker?: MakeFrameWorker;
 }
 
 /** 'voice': sent while the microphone hears speech (above the speaking threshold, with a short hangover); 'push-to-talk': sent only while setPushToTalk(true). */
@@ -71,6 +73,14 @@ export interface VoiceEngineEvents {
 
 /** How often the connection's bandwidth is read and the microphone's bitrate re-capped (ms). */
 const BITRATE_EVERY_MS = 3_000;
+/** How long an early signal (see #keepEarly) is kept, and how many per device and devices at most. */
+const EARLY_SIGNAL_MS = 10_000;
+const EARLY_SIGNALS_MAX = 64;
+
+/** An offer unanswered for this long is sent again (ms). */
+const OFFER_RETRY_MS = 3_000;
+/** An answering link the topology has not asked for this long is closed (ms). */
+const STALE_LINK_MS = 3_000;
 
 /** How long the microphone stays open after speech stops in voice-activity mode (ms). */
 const VOICE_HANGOVER_MS = 400;
@@ -82,14 +92,19 @@ export class VoiceEngine {
   readonly self: string;
   readonly graph: AudioGraph;
   readonly roster: Roster;
-  readonly relay = new ForwarderRelay();
-  readonly tap: FrameTap = { sealed: 0, opened: 0, dropped: 0 };
+  /** The worker every encoded frame of the call passes through. */
+  readonly frames: FrameWorker;
   readonly #o: VoiceEngineOptions;
-  readonly #links = new Map<string, { peer: PeerLink; mode: 'mesh' | 'forward'; since: number }>();
+  /** Links by `mode:remote:session`; `unwantedAt`: since when the topology has not asked for this (answering) link. */
+  readonly #links = new Map<string, { peer: PeerLink; mode: 'mesh' | 'forward'; since: number; unwantedAt?: number }>();
+  /** Signals from devices not (yet) in the roster, by device hex (see #keepEarly). */
+  readonly #early = new Map<string, { s: VoiceSignal; at: number }[]>();
   readonly #relayed = new Map<string, Set<string>>();
+  /** The tracks each link (by key) brought, by speaker, and which link the graph plays each speaker from. */
+  readonly #linkTracks = new Map<string, Map<string, MediaStreamTrack>>();
+  readonly #playing = new Map<string, string>();
   readonly #listeners = new Map<keyof VoiceEngineEvents, Set<(e: never) => void>>();
   readonly #speaking = new Set<string>();
-  readonly #keys: FrameKeys;
   readonly #keyCache = new Map<number, Uint8Array>();
   #mic: MediaStreamTrack;
   /** A clone of the microphone that is never disabled: what voice activity and the local level listen to. */
@@ -120,17 +135,38 @@ export class VoiceEngine {
     this.roster = new Roster(o.timeoutMs ?? 10 * (o.announceMs ?? 1000));
     this.#startedAt = o.link.client.now();
     this.#last = { device: o.link.device, uploadKbps: this.#upload, uptimeMs: 0, time: this.#startedAt };
-    this.#keys = {
-      epoch: () => this.link.epoch(),
-      key: (e) => {
-        let k = this.#keyCache.get(e);
-        if (k === undefined) {
-          k = this.link.key(e);
-          if (k !== undefined) this.#keyCache.set(e, k);
-        }
-        return k;
-      },
-    };
+    this.frames = new FrameWorker(o.frameWorker);
+    this.frames.onQuiet = (hex) => this.#onQuiet(hex);
+    this.frames.onBroken = (what) => this.#note(`frames broken: ${what}`);
+  }
+
+  /**
+   * A listener's forwarder sent nothing for QUIET_MS: its page closed or its network went. It is
+   * given up at once and the next in line elected (everyone hears the same silence at the same
+   * moment), sooner than ICE's 'disconnected' (~2.5 s) and far sooner than its announcements time out.
+   */
+  #onQuiet(hex: string): void {
+    const t = this.#topology;
+    if (this.#left || t.mode !== 'forward' || t.forwarder !== hex || hex === this.self) return;
+    for (const [key, l] of this.#links) if (l.peer.remoteHex === hex && !l.peer.offerer) this.#close(key);
+    this.#note(`forwarder ${hex.slice(0, 8)} quiet`);
+    this.roster.drop(hex, this.link.client.now());
+    this.#reconcile();
+  }
+
+  /** Counters and taps of the call's frames (the frame worker's). */
+  get tap(): FrameTap {
+    return this.frames.tap;
+  }
+
+  /** Gives the frame worker the current epoch and every voice key this device has held in the call (only when that changed). */
+  #syncKeys(): void {
+    const epoch = this.link.epoch();
+    if (!this.#keyCache.has(epoch)) {
+      const k = this.link.key(epoch);
+      if (k !== undefined) this.#keyCache.set(epoch, k);
+    }
+    this.frames.keys(epoch, [...this.#keyCache]);
   }
 
   /** Asks for the microphone (unless given), announces this device and starts connecting. */
@@ -148,11 +184,15 @@ export class VoiceEngine {
 
   async #start(): Promise<void> {
     await this.graph.resume();
+    this.#syncKeys();
     this.graph.setLocal(this.#probe);
     this.#applyTransmit();
     const offSignal = this.link.onSignal((s) => this.#onSignal(s));
     const offState = this.link.client.on('state', (e) => {
-      if (toHex(e.room) === toHex(this.link.room)) this.#onMembership();
+      if (toHex(e.room) === toHex(this.link.room)) {
+        this.#syncKeys();
+        this.#onMembership();
+      }
     });
     this.#off = () => {
       offSignal();
@@ -164,6 +204,12 @@ export class VoiceEngine {
       setInterval(() => {
         void this.#announce('announce');
         if (this.roster.expire(this.link.client.now()).length > 0) this.#reconcile();
+        let unwanted = false;
+        for (const l of this.#links.values()) {
+          l.peer.retryOffer(OFFER_RETRY_MS);
+          if (l.unwantedAt !== undefined) unwanted = true;
+        }
+        if (unwanted || this.#drifted()) this.#reconcile();
       }, every),
     );
     this.#timers.push(setInterval(() => this.#pollSpeaking(), 100));
@@ -210,18 +256,57 @@ export class VoiceEngine {
       // A newcomer hears from everyone at once instead of waiting for the next round.
       if (s.kind === 'join' && changed) void this.#announce('announce');
       if (changed || (s.kind === 'leave' && before !== undefined)) this.#reconcile();
+      if (now !== undefined) this.#replayEarly(now.deviceHex, now.sessionHex);
       return;
     }
     if (s.kind !== 'offer' && s.kind !== 'answer' && s.kind !== 'ice') return;
     if (toHex(s.target) !== this.self || toHex(s.targetSession) !== toHex(this.link.session)) return;
     const deviceHex = toHex(s.device);
     const p = this.roster.get(deviceHex);
-    if (p === undefined || p.sessionHex !== toHex(s.session)) return;
+    if (p === undefined || p.sessionHex !== toHex(s.session)) {
+      this.#keepEarly(deviceHex, s);
+      return;
+    }
     let entry = [...this.#links.values()].find((l) => l.peer.remoteHex === deviceHex && toHex(l.peer.remoteSession) === p.sessionHex);
-    // An offer for a link this device offered itself is a new link (the other side moved to another
-    // topology first, e.g. from the mesh to it as forwarder): it replaces the old one.
-    if (s.kind === 'offer' && (entry === undefined || entry.peer.offerer)) entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode);
+    if (s.kind === 'offer') {
+      // An offer from a device this one should offer to, as the topology stands here (it is the
+      // forwarder, or the lower key in the mesh), is not taken: it comes from another view of the call,
+      // or late (a mesh offer delivered after the call moved to this device as forwarder). Taken, it
+      // turned this side's link into an answering one that the other side no longer held, and both
+      // sides waited for each other's offer for the rest of the call. If the other side's view is the
+      // right one, this side's catches up at its next roster change and the offer comes again
+      // (PeerLink.retryOffer, every 3 s).
+      if (this.#desired().remotes.some((r) => r.hex === deviceHex && r.offerer)) return;
+      // An offer for a link this device offered itself is a new link (the other side moved to another
+      // topology first, e.g. from the mesh to it as forwarder): it replaces the old one.
+      // So is an offer from another peer connection than the one this link answered (isOtherConnection).
+      if (entry === undefined || entry.peer.offerer || entry.peer.isOtherConnection(s.payload))
+        entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode);
+    }
     void entry?.peer.handle(s);
+  }
+
+  /**
+   * An offer (or its candidates) can arrive before this device has taken its sender into the roster:
+   * the sender offers as soon as it hears our announce, while its own join may have been ignored here
+   * (its JOIN not yet in this device's log) and its next announce is up to a second away. Such a
+   * signal is kept a little while and handled once the roster has its sender, instead of being
+   * dropped, which left the pair without a link for the whole call (the offerer sends one offer).
+   */
+  #keepEarly(deviceHex: string, s: VoiceSignal): void {
+    const now = this.link.client.now();
+    const kept = (this.#early.get(deviceHex) ?? []).filter((e) => now - e.at < EARLY_SIGNAL_MS);
+    if (kept.length < EARLY_SIGNALS_MAX) kept.push({ s, at: now });
+    this.#early.set(deviceHex, kept);
+    if (this.#early.size > EARLY_SIGNALS_MAX) this.#early.delete(this.#early.keys().next().value as string);
+  }
+
+  #replayEarly(deviceHex: string, sessionHex: string): void {
+    const kept = this.#early.get(deviceHex);
+    if (kept === undefined) return;
+    this.#early.delete(deviceHex);
+    const now = this.link.client.now();
+    for (const e of kept) if (now - e.at < EARLY_SIGNAL_MS && toHex(e.s.session) === sessionHex) this.#onSignal(e.s);
   }
 
   /** The topology the roster asks for, and the links it needs (key -> remote). */
@@ -236,6 +321,22 @@ export class VoiceEngine {
     return { state, remotes: forwarder === undefined ? [] : [{ hex: forwarder, offerer: false }] };
   }
 
+  /**
+   * Whether the links differ from what the topology asks for in a way only #reconcile mends: a link
+   * this side should offer is missing, or a link has the wrong side offering. (Reconciling runs on
+   * roster changes; a link that went wrong between them, e.g. by a late offer, waited for the next.)
+   */
+  #drifted(): boolean {
+    const { state, remotes } = this.#desired();
+    for (const r of remotes) {
+      const p = this.roster.get(r.hex);
+      if (p === undefined) continue;
+      const l = this.#links.get(`${state.mode}:${r.hex}:${p.sessionHex}`);
+      if (l === undefined ? r.offerer : l.peer.offerer !== r.offerer) return true;
+    }
+    return false;
+  }
+
   #reconcile(): void {
     if (this.#left) return;
     const { state, remotes } = this.#desired();
@@ -243,18 +344,31 @@ export class VoiceEngine {
     this.#topology = state;
     if (prev.mode !== state.mode || (state.mode === 'forward' && prev.mode === 'forward' && prev.forwarder !== state.forwarder)) this.#emit('topology', state);
     const now = this.link.client.now();
-    const wanted = new Set<string>();
+    // Wanted links, and whether this side offers each.
+    const wanted = new Map<string, boolean>();
     for (const r of remotes) {
       const p = this.roster.get(r.hex);
-      if (p !== undefined) wanted.add(`${state.mode}:${r.hex}:${p.sessionHex}`);
+      if (p !== undefined) wanted.set(`${state.mode}:${r.hex}:${p.sessionHex}`, r.offerer);
     }
     for (const [key, l] of this.#links) {
-      if (wanted.has(key)) continue;
-      // The offering side decides about a link; an answering link goes when its peer left, or when its
-      // topology has been outdated for a moment (the offerer's view may be a beat ahead of ours or behind).
-      const p = this.roster.get(l.peer.remoteHex);
-      if (l.peer.offerer || p === undefined || p.sessionHex !== toHex(l.peer.remoteSession) || (l.mode !== state.mode && now - l.since > 3000))
+      const offers = wanted.get(key);
+      if (offers === l.peer.offerer) {
+        l.unwantedAt = undefined;
+        continue;
+      }
+      // The right link with the wrong side offering (a forwarder that answered a device which, in its
+      // own view a moment ago, was the forwarder): both sides would wait for the other's offer.
+      if (offers !== undefined) {
         this.#close(key);
+        continue;
+      }
+      // An offering link we no longer want goes at once; an answering one when its peer left, or when
+      // the topology has not asked for it for a moment (the offerer's view may be a beat ahead of ours
+      // or behind): a link from a device that was the forwarder, or offered a mesh, in another view.
+      // Kept, such a link lingered until it failed, and its failure dropped a live participant.
+      const p = this.roster.get(l.peer.remoteHex);
+      l.unwantedAt ??= now;
+      if (l.peer.offerer || p === undefined || p.sessionHex !== toHex(l.peer.remoteSession) || now - l.unwantedAt > STALE_LINK_MS) this.#close(key);
     }
     for (const r of remotes) {
       const p = this.roster.get(r.hex);
@@ -279,30 +393,43 @@ export class VoiceEngine {
         if (t === undefined) return;
         if (t.sender.track === null) {
           void t.sender.replaceTrack(this.#mic);
-          sealSender(t.sender, this.link.device, this.#keys, this.tap);
+          this.frames.attach(t.sender, { role: 'seal', device: this.self });
         }
         t.direction = 'sendrecv';
       },
       onTrack: (tr, track) => {
-        const speaker = () => {
-          const hexOf = (tr.mid !== null ? peer.sources[tr.mid] : undefined) ?? hex;
-          return hexOf === hex ? remote : fromHex(hexOf);
-        };
+        // A forwarder's offer names the speaker of each of its m-lines (set before the track arrives).
         const id = (tr.mid !== null ? peer.sources[tr.mid] : undefined) ?? hex;
-        const raw = isForwarder ? (sealed: Uint8Array) => this.relay.push(hex, sealed, this.#listenersOf()) : undefined;
-        openReceiver(tr.receiver, speaker, this.#keys, this.tap, raw);
+        this.frames.attach(tr.receiver, { role: 'open', speaker: id, link: hex, relay: isForwarder });
+        this.#note(`track ${tr.mid} from ${hex.slice(0, 8)}: ${id.slice(0, 8)}`);
+        let tracks = this.#linkTracks.get(key);
+        if (tracks === undefined) this.#linkTracks.set(key, (tracks = new Map()));
+        tracks.set(id, track);
         this.graph.add(id, track);
+        this.#playing.set(id, key);
+      },
+      // A listener's forwarder that went quiet is given up at once (its page closed, its network gone):
+      // waiting for 'failed' (tens of seconds) or its announcements to time out (10 s) would hold the
+      // call silent that long; everyone notices within the same moment and elects the next in line.
+      onState: (st) => this.#note(`${hex.slice(0, 8)} ${st}`),
+      // The forwarder likewise gives up a listener's link that went quiet (made again at once if the
+      // listener is still in the call: a link the other side closed stays 'disconnected' for tens of seconds).
+      onDisconnected: () => {
+        const t = this.#topology;
+        return isForwarder || (mode === 'forward' && !offerer && t.mode === 'forward' && t.forwarder === hex);
       },
       onGone: () => {
         this.#close(key);
         this.#note(`connection to ${hex.slice(0, 8)} failed`);
-        // A listener whose forwarder failed elects the next at once; any other link is simply made again.
-        if (mode === 'forward' && !offerer) this.roster.drop(hex, this.link.client.now());
+        // A listener whose forwarder failed elects the next at once; any other link is simply made again
+        // (a stale link's failure says nothing about its peer, who is still in the call).
+        const t = this.#topology;
+        if (mode === 'forward' && !offerer && t.mode === 'forward' && t.forwarder === hex) this.roster.drop(hex, this.link.client.now());
         this.#reconcile();
       },
     });
     // The offerer's first m-line carries both microphones; the answerer attaches its own in beforeAnswer.
-    if (offerer) sealSender(peer.pc.addTransceiver(this.#mic, { direction: 'sendrecv' }).sender, this.link.device, this.#keys, this.tap);
+    if (offerer) this.frames.attach(peer.pc.addTransceiver(this.#mic, { direction: 'sendrecv' }).sender, { role: 'seal', device: this.self });
     const entry = { peer, mode, since: this.link.client.now() };
     this.#note(`open ${key.slice(0, 20)} as ${offerer ? 'offerer' : 'answerer'}`);
     this.#links.set(key, entry);
@@ -310,6 +437,7 @@ export class VoiceEngine {
       this.#relayed.set(key, new Set());
       for (const p of this.roster.list()) if (p.deviceHex !== hex) this.#addRelay(key, peer, p.deviceHex);
     }
+    this.frames.listeners(this.#listenersOf());
     return entry;
   }
 
@@ -344,7 +472,7 @@ export class VoiceEngine {
     have.add(speaker);
     const t = peer.pc.addTransceiver(this.#placeholderTrack(), { direction: 'sendonly' });
     (t as unknown as { parleySource?: string }).parleySource = speaker;
-    relaySender(t.sender, () => this.relay.next(peer.remoteHex, speaker));
+    this.frames.attach(t.sender, { role: 'relay', listener: peer.remoteHex, speaker });
     return true;
   }
 
@@ -358,11 +486,11 @@ export class VoiceEngine {
     }
   }
 
-  /** Recent connection events (diagnostics). */
+  /** Recent connection events, with their UTC time of day (diagnostics). */
   readonly log: string[] = [];
 
   #note(what: string): void {
-    this.log.push(`${this.link.client.now() - this.#startedAt} ms: ${what}`);
+    this.log.push(`${new Date(this.link.client.now()).toISOString().slice(11, 23)} ${what}`);
     if (this.log.length > 200) this.log.shift();
   }
 
@@ -373,9 +501,25 @@ export class VoiceEngine {
     this.#links.delete(key);
     this.#relayed.delete(key);
     l.peer.close();
-    this.relay.forget(l.peer.remoteHex);
+    this.frames.listeners(this.#listenersOf());
+    this.frames.forget(l.peer.remoteHex);
+    this.#linkTracks.delete(key);
+    // A speaker the graph played from this link is played from another link that brought it, if one
+    // did: a link left from another view of the call (a device that thought it was the forwarder)
+    // may have brought a speaker's track after the forwarder's, and its closing silenced that speaker.
+    for (const [id, from] of this.#playing) {
+      if (from !== key) continue;
+      const other = [...this.#linkTracks].find(([, m]) => m.get(id)?.readyState === 'live');
+      if (other === undefined) continue;
+      this.graph.add(id, other[1].get(id) as MediaStreamTrack);
+      this.#playing.set(id, other[0]);
+    }
     const still = new Set([...this.#links.values()].map((x) => x.peer.remoteHex));
-    for (const id of this.graph.ids()) if (!still.has(id) && !this.#heardThroughForwarder(id)) this.graph.remove(id);
+    for (const id of this.graph.ids())
+      if (!still.has(id) && !this.#heardThroughForwarder(id)) {
+        this.graph.remove(id);
+        this.#playing.delete(id);
+      }
   }
 
   #heardThroughForwarder(id: string): boolean {
@@ -414,6 +558,7 @@ export class VoiceEngine {
   #pollSpeaking(): void {
     const threshold = this.#o.speakingThreshold ?? 0.01;
     const now = this.link.client.now();
+    this.#syncKeys();
     const heard = this.graph.localLevel();
     if (heard > threshold) this.#voiceUntil = now + VOICE_HANGOVER_MS;
     this.#applyTransmit();
@@ -439,9 +584,20 @@ export class VoiceEngine {
     return this.roster.list().map((p) => p.deviceHex);
   }
 
+  /** The frame worker's counters (sealed, opened, dropped, relayed, overflow). */
+  frameStats(): Promise<FrameCounts> {
+    return this.frames.stats();
+  }
+
   /** Remote devices this device holds a connection with now. */
-  connections(): { device: string; state: RTCPeerConnectionState; offerer: boolean; mode: 'mesh' | 'forward' }[] {
-    return [...this.#links.values()].map((l) => ({ device: l.peer.remoteHex, state: l.peer.pc.connectionState, offerer: l.peer.offerer, mode: l.mode }));
+  connections(): { device: string; state: RTCPeerConnectionState; offerer: boolean; mode: 'mesh' | 'forward'; sources: Record<string, string> }[] {
+    return [...this.#links.values()].map((l) => ({
+      device: l.peer.remoteHex,
+      state: l.peer.pc.connectionState,
+      offerer: l.peer.offerer,
+      mode: l.mode,
+      sources: { ...l.peer.sources, ...this.#sourcesOf(l.peer) },
+    }));
   }
 
   peerConnections(): RTCPeerConnection[] {
@@ -566,7 +722,11 @@ export class VoiceEngine {
 
   /** A speaker's received level (RMS, 0..1), undefined when nothing is received from it. */
   level(device: string): number | undefined {
-    return device === this.self ? this.graph.localLevel() : this.graph.level(device);
+    if (device === this.self) return this.graph.localLevel();
+    // Only from a track still received: an ended one (its link closed) keeps its analyser's last reading.
+    const from = this.#playing.get(device);
+    if (from === undefined || this.#linkTracks.get(from)?.get(device)?.readyState !== 'live') return undefined;
+    return this.graph.level(device);
   }
 
   speaking(device: string): boolean {
@@ -599,6 +759,7 @@ export class VoiceEngine {
     this.#mic.stop();
     this.#probe.stop();
     this.#placeholder?.stop();
+    this.frames.terminate();
     await this.graph.close();
   }
 }

@@ -1,14 +1,28 @@
 /**
  * The engine's pure parts in Node: the roster (join, re-announce, leave, silence, a later session
  * replacing an earlier one, late announcements of an ended session ignored), Opus DTX/FEC munging of
- * real Chromium SDP lines, the forwarder relay's bounded queues, the offer payload parser, and the
- * microphone bitrate chosen from measured bandwidth.
+ * real Chromium SDP lines, the forwarder relay's bounded queues, the frame worker's transforms (seal,
+ * open, relay without opening), the offer payload parser, and the microphone bitrate chosen from
+ * measured bandwidth.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VoiceSignal } from '@parley/protocol';
+import { openVoiceFrame, parseVoiceFrame } from '@parley/protocol';
 import fc from 'fast-check';
-import { bitrateChanged, enableOpusDtxFec, ForwarderRelay, MAX_VOICE_BPS, MIN_VOICE_BPS, parsePayload, Roster, voiceBitrate } from '../src/index.ts';
+import {
+  bitrateChanged,
+  enableOpusDtxFec,
+  ForwarderRelay,
+  type FrameReport,
+  FrameTransforms,
+  MAX_VOICE_BPS,
+  MIN_VOICE_BPS,
+  parsePayload,
+  QUIET_MS,
+  Roster,
+  voiceBitrate,
+} from '../src/index.ts';
 
 const dev = (n: number) => new Uint8Array(32).fill(n);
 const ses = (n: number) => new Uint8Array(8).fill(n);
@@ -93,6 +107,76 @@ describe('ForwarderRelay', () => {
     assert.equal(r.overflow, 4);
     r.forget('b');
     assert.equal(r.next('b', 'a'), undefined);
+  });
+});
+
+describe('FrameTransforms (the frame worker)', () => {
+  const a = 'aa'.repeat(32);
+  const b = 'bb'.repeat(32);
+  const c = 'cc'.repeat(32);
+  const key = new Uint8Array(32).fill(3);
+  const buf = (x: Uint8Array): ArrayBuffer => x.slice().buffer as ArrayBuffer;
+
+  it('seals under the current epoch, drops while it holds no key, and opens only as the right speaker', () => {
+    const reports: FrameReport[] = [];
+    const t = new FrameTransforms((r) => reports.push(r));
+    const plain = Uint8Array.of(1, 2, 3, 4, 5);
+    assert.equal(t.frame({ role: 'seal', device: a }, buf(plain)), undefined, 'no key yet: dropped');
+    t.command({ t: 'keys', epoch: 2, keys: [[2, key]] });
+    t.command({ t: 'keep', plain: 1, sealed: 1 });
+    const sealed = new Uint8Array(t.frame({ role: 'seal', device: a }, buf(plain)) as ArrayBuffer);
+    assert.equal(parseVoiceFrame(sealed).epoch, 2);
+    assert.deepEqual(
+      openVoiceFrame(() => key, Uint8Array.from(Buffer.from(a, 'hex')), sealed),
+      plain,
+    );
+    assert.deepEqual(new Uint8Array(t.frame({ role: 'open', speaker: a, link: a, relay: false }, buf(sealed)) as ArrayBuffer), plain);
+    assert.equal(t.frame({ role: 'open', speaker: b, link: a, relay: false }, buf(sealed)), undefined, 'wrong speaker: dropped');
+    assert.deepEqual(
+      reports.map((r) => r.t),
+      ['plain', 'sealed'],
+    );
+    assert.deepEqual([t.counts.sealed, t.counts.opened, t.counts.dropped], [1, 1, 2]);
+  });
+
+  it('on a forwarder, queues each sealed frame for the other listeners unopened, and relays nothing shorter than a sealed frame', () => {
+    const t = new FrameTransforms(() => undefined);
+    t.command({ t: 'keys', epoch: 0, keys: [[0, key]] });
+    t.command({ t: 'listeners', listeners: [a, b, c] });
+    const sealed = new Uint8Array(t.frame({ role: 'seal', device: a }, buf(Uint8Array.of(9, 9, 9))) as ArrayBuffer);
+    t.frame({ role: 'open', speaker: a, link: a, relay: true }, buf(sealed));
+    assert.deepEqual(new Uint8Array(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)) as ArrayBuffer), sealed, 'relayed as sealed');
+    assert.deepEqual(new Uint8Array(t.frame({ role: 'relay', listener: c, speaker: a }, new ArrayBuffer(3)) as ArrayBuffer), sealed);
+    assert.equal(t.frame({ role: 'relay', listener: a, speaker: a }, new ArrayBuffer(3)), undefined, 'never back to the speaker');
+    assert.equal(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)), undefined, 'nothing waiting: the placeholder frame is dropped');
+    t.frame({ role: 'open', speaker: a, link: a, relay: true }, new ArrayBuffer(0));
+    assert.equal(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)), undefined, 'an empty frame is not relayed');
+  });
+});
+
+describe('FrameTransforms quiet links', () => {
+  it('reports a link that brought frames and then none for QUIET_MS, once, and again after it comes back', () => {
+    let now = 0;
+    const quiet: string[] = [];
+    const t = new FrameTransforms(
+      (r) => {
+        if (r.t === 'quiet') quiet.push(r.link);
+      },
+      () => now,
+    );
+    const d = 'dd'.repeat(32);
+    t.frame({ role: 'open', speaker: d, link: d, relay: false }, new ArrayBuffer(40));
+    now = QUIET_MS - 1;
+    t.checkQuiet();
+    assert.deepEqual(quiet, []);
+    now = QUIET_MS + 1;
+    t.checkQuiet();
+    t.checkQuiet();
+    assert.deepEqual(quiet, [d], 'once');
+    t.frame({ role: 'open', speaker: d, link: d, relay: false }, new ArrayBuffer(40));
+    now += QUIET_MS + 1;
+    t.checkQuiet();
+    assert.deepEqual(quiet, [d, d]);
   });
 });
 

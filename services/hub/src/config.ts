@@ -32,6 +32,7 @@ export interface HubConfig {
   readonly turnTtlS: number;
   readonly maxObjectBytes: number;
   readonly roomQuotaBytes: number;
+  readonly roomFileQuotaBytes: number;
   readonly maxGossipInFlight: number;
   readonly maxConnections: number;
   readonly verifyWorkers: number;
@@ -102,6 +103,13 @@ export const OPTIONS: readonly Option[] = [
     kind: 'int',
     def: String(DEFAULT_LIMITS.roomQuotaBytes),
     doc: 'bytes kept per room; the oldest messages are evicted beyond',
+  },
+  {
+    flag: 'room-file-quota-bytes',
+    env: 'PARLEY_HUB_ROOM_FILE_QUOTA_BYTES',
+    kind: 'int',
+    def: String(DEFAULT_LIMITS.roomFileQuotaBytes),
+    doc: 'bytes of shared files kept per room; a new file beyond is refused',
   },
   {
     flag: 'max-gossip-in-flight',
@@ -214,6 +222,7 @@ export const parseConfig = (argv: readonly string[], env: Readonly<Record<string
     turnTtlS,
     maxObjectBytes: get('max-object-bytes'),
     roomQuotaBytes: get('room-quota-bytes'),
+    roomFileQuotaBytes: get('room-file-quota-bytes'),
     maxGossipInFlight: get('max-gossip-in-flight'),
     maxConnections: get('max-connections'),
     verifyWorkers,

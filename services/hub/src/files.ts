@@ -1,7 +1,8 @@
 /**
  * Shared files on the hub (PROTOCOL 12): it serves the chunks it holds to anyone who asks (they are
  * ciphertext, addressed by hash) and takes uploads only for a message it stores, of a room it serves,
- * in a channel whose durability is not `strict`. The piece list must hash to the message's file id
+ * in a channel whose durability is not `strict`, no larger than the room's file rules allow, and
+ * within the hub's per-room file quota. The piece list must hash to the message's file id
  * and every chunk to its piece; a peer that uploads a wrong one is penalised. When the author deletes
  * the message, the hub drops the file.
  */
@@ -13,9 +14,13 @@ import type { FileStore, ObjectStore } from '@parley/store';
 
 export interface HubFilesDeps {
   readonly store: ObjectStore;
-  readonly files: FileStore;
+  readonly files: FileStore & { roomBytes(room: Uint8Array): Promise<number> };
   readonly session: (roomHex: string) => RoomSession | undefined;
   readonly penalties: () => PenaltyBox | undefined;
+  /** Bytes of files (declared sizes) kept per room: a new file that would pass it is refused. */
+  readonly roomFileQuotaBytes: number;
+  /** Told of each upload refused for the quota (metrics, log). */
+  readonly overQuota?: (room: Uint8Array, size: number) => void;
 }
 
 const envelopeOf = async (store: ObjectStore, room: Uint8Array, id: Uint8Array) => {
@@ -30,6 +35,9 @@ export const hubChunkSink = (d: HubFilesDeps): ChunkSink => ({
     const env = await envelopeOf(d.store, room, message);
     if (env?.file === undefined) return { error: 'not-found' };
     if (channelDurability(s, env.channel) === 'strict') return { error: 'refused' };
+    // The room's file rules (PROTOCOL 12.5): the size is checkable here, bound to the file id by the piece list.
+    const max = s.state.policy().files?.maxBytes;
+    if (max !== undefined && size > max) return { error: 'refused' };
     let hashes: Uint8Array[];
     try {
       hashes = openPieceList(env.file, size, pieces, nodeCrypto);
@@ -38,6 +46,11 @@ export const hubChunkSink = (d: HubFilesDeps): ChunkSink => ({
       return { error: 'refused' };
     }
     const id = env.file;
+    // The room's file quota counts files once recorded; an upload resuming one already recorded goes on.
+    if ((await d.files.file(id)) === undefined && (await d.files.roomBytes(room)) + size > d.roomFileQuotaBytes) {
+      d.overQuota?.(room, size);
+      return { error: 'quota' };
+    }
     await d.files.putFile({ id, room, channel: env.channel, message, size, pieces });
     let stored = 0;
     const upload: ChunkUpload = {

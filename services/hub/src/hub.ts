@@ -53,6 +53,8 @@ export interface HubLimits {
   readonly maxObjectBytes: number;
   /** Bytes of frames kept per room; over it, the oldest envelopes are evicted. */
   readonly roomQuotaBytes: number;
+  /** Bytes of shared files kept per room (declared sizes); an upload that would pass it is refused (`quota`). */
+  readonly roomFileQuotaBytes: number;
   /** Objects per second one peer may offer by PUT (sustained), and the burst above it. */
   readonly peerRate: number;
   readonly peerBurst: number;
@@ -67,6 +69,7 @@ export interface HubLimits {
 export const DEFAULT_LIMITS: HubLimits = {
   maxObjectBytes: 256 * 1024,
   roomQuotaBytes: 1024 * 1024 * 1024,
+  roomFileQuotaBytes: 5 * 1024 * 1024 * 1024,
   peerRate: 1000,
   peerBurst: 5000,
   maxGossipInFlight: 2000,
@@ -573,7 +576,17 @@ export class Hub implements HubCore {
   }
 
   #filesDeps(store: PostgresStore): HubFilesDeps {
-    return { store, files: store.files, session: (hex) => this.#sessions.get(hex), penalties: () => this.#node?.penalties };
+    return {
+      store,
+      files: store.files,
+      session: (hex) => this.#sessions.get(hex),
+      penalties: () => this.#node?.penalties,
+      roomFileQuotaBytes: this.#limits.roomFileQuotaBytes,
+      overQuota: (room, size) => {
+        this.#metrics.rejected('quota');
+        this.#log.warn({ room: toHex(room), size, quota: this.#limits.roomFileQuotaBytes }, 'file upload refused: room file quota');
+      },
+    };
   }
 
   async #assertDurable(store: PostgresStore): Promise<void> {

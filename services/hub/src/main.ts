@@ -14,6 +14,9 @@ import { pinoLog } from './log.ts';
 import { promMetrics } from './metrics.ts';
 import { serveTurnCredentials } from './turn.ts';
 
+/** How long a graceful stop (SIGTERM, SIGINT) may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
 /** The node's key seed: read, or created with mode 0600. */
 export const loadIdentitySeed = (file: string): Uint8Array => {
   if (existsSync(file)) {
@@ -47,7 +50,12 @@ export const runHub = async (config: HubConfig): Promise<void> => {
     directory: config.listings ? {} : false,
     maxConnections: config.maxConnections,
     testMode: config.testMode,
-    limits: { maxObjectBytes: config.maxObjectBytes, roomQuotaBytes: config.roomQuotaBytes, maxGossipInFlight: config.maxGossipInFlight },
+    limits: {
+      maxObjectBytes: config.maxObjectBytes,
+      roomQuotaBytes: config.roomQuotaBytes,
+      roomFileQuotaBytes: config.roomFileQuotaBytes,
+      maxGossipInFlight: config.maxGossipInFlight,
+    },
     verifyWorkers: config.verifyWorkers,
     metrics,
     log,
@@ -87,6 +95,13 @@ export const runHub = async (config: HubConfig): Promise<void> => {
     firstSignalAt = Date.now();
     draining = true;
     log.info({ signal }, 'shutting down: finishing in-flight commits');
+    // A stop that hangs (a peer's stream that never closes, a store that never answers) must not
+    // keep the process, or its supervisor, waiting for ever: what is acknowledged is committed.
+    setTimeout(() => {
+      log.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish: exiting now');
+      log.flush();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     void (async () => {
       await http.close();
       await core.stop();

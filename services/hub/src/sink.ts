@@ -20,6 +20,7 @@ import {
   type Signed,
   toHex,
   UnknownReferenceError,
+  validateDirectEnvelope,
   validateEnvelope,
 } from '@parley/protocol';
 import { nodeCrypto } from '@parley/protocol/crypto-node';
@@ -140,7 +141,9 @@ const putEnvelopes = async (
       continue;
     }
     try {
-      validateEnvelope(x.signed, s.state);
+      // A direct envelope (PROTOCOL 13.4) is judged by its own rules, then stored like any envelope.
+      if (x.signed.body.peer !== undefined) validateDirectEnvelope(x.signed, s.state, nodeCrypto);
+      else validateEnvelope(x.signed, s.state);
     } catch (e) {
       if (e instanceof UnknownReferenceError) continue; // offered again once the hub has the entry
       if (!isProtocolError(e)) throw e;

@@ -11,6 +11,9 @@ import { startIndexer } from './create.ts';
 import { pinoLog } from './log.ts';
 import { promMetrics } from './metrics.ts';
 
+/** How long a graceful stop (SIGTERM, SIGINT) may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
 /** The node's key seed: read, or created with mode 0600. */
 export const loadIdentitySeed = (file: string): Uint8Array => {
   if (existsSync(file)) {
@@ -60,6 +63,12 @@ export const runIndexer = async (config: IndexerConfig): Promise<void> => {
     }
     firstSignalAt = Date.now();
     log.info({ signal }, 'shutting down');
+    // A stop that hangs must not keep the process, or its supervisor, waiting for ever.
+    setTimeout(() => {
+      log.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish: exiting now');
+      log.flush();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     void service
       .stop()
       .then(() => log.flush())

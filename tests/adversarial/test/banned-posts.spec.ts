@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createEnvelope, entryCodec, sign, toHex } from '@parley/protocol';
 import { storedFromSigned } from '@parley/store';
-import { Cast, community, crypto, eventually, gossip, openableKeys, putToHub, rejectedWith, rejections, texts } from '../kit.ts';
+import { Cast, community, crypto, eventually, gossip, openableKeys, putToHub, reach, rejectedWith, rejections, texts } from '../kit.ts';
 
 const cast = new Cast();
 after(() => cast.close());
@@ -68,6 +68,8 @@ test("banned member's posts after the cut-off are rejected by every peer and the
     crypto,
   );
 
+  // Bob dials both (he may have reached carol only through alice and the hub, who drop his frames).
+  await reach(bob, [alice, carol], room, general);
   const frames = [backdated.bytes, current.bytes];
   for (const f of frames) await gossip(bob, room, general, f);
   await gossip(bob, room, undefined, entry.bytes);

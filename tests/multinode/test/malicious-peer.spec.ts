@@ -165,7 +165,8 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     for (const p of [p1, p2, bad]) if ((await p.call<boolean | null>('entryValid', { room, id: muteId })) !== true) return false;
     return true;
   });
-  const muted = await bad.call<string>('attackMuted', { room, channel });
+  const reach = { to: honest, addrs: [s1.addrs[0], s2.addrs[0]] };
+  const muted = await bad.call<string>('attackMuted', { room, channel, ...reach });
   await eventually(
     'an honest peer rejected the muted envelope',
     async () => {
@@ -179,8 +180,8 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
   );
   for (const p of [p1, p2]) assert.ok(!(await ids(p)).includes(muted), `${p.name}: the muted member's envelope is not in the history`);
 
-  const sent = await bad.call<{ forged: string; grant: string }>('attackGossip', { room, channel, own, replay: valid[0], oversize: false });
-  await Promise.all([bad.call('attackSync', { peer: s1.peerId }), bad.call('attackSync', { peer: s2.peerId })]);
+  const sent = await bad.call<{ forged: string; grant: string }>('attackGossip', { room, channel, own, replay: valid[0], oversize: false, ...reach });
+  await Promise.all([bad.call('attackSync', { peer: s1.peerId, addr: s1.addrs[0] }), bad.call('attackSync', { peer: s2.peerId, addr: s2.addrs[0] })]);
 
   // The attacker is scored down at both honest peers (gossipsub score cached per heartbeat; penalties counted).
   for (const [p, name] of [
@@ -268,7 +269,7 @@ test('a malicious member: forged, oversized, replayed, unauthorized and garbage 
     [p1, s1],
     [p2, s2],
   ] as const) {
-    const sent = await bad.call<number>('attackSyncFlood', { peer: s.peerId, max: THRESHOLD / 20 + 50 }, 90_000);
+    const sent = await bad.call<number>('attackSyncFlood', { peer: s.peerId, addr: s.addrs[0], max: THRESHOLD / 20 + 50 }, 90_000);
     const b = await eventually(
       `${p.name} blocks the attacker`,
       async () => (await p.call<BlockedPeer[]>('blocks')).find((x) => x.peer === sb.peerId) ?? false,

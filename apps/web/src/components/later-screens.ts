@@ -6,5 +6,6 @@
 export { DiscoverScreen } from './directory/discover-screen.tsx';
 export { CommunityStep } from './onboarding/community-step.tsx';
 export { JoinFromLink } from './onboarding/join-from-link.tsx';
+export { LinkFromCode } from './onboarding/link-from-code.tsx';
 export { RoomScreen } from './room/room-screen.tsx';
 export { SettingsScreen } from './settings/settings-screen.tsx';

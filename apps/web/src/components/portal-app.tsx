@@ -11,7 +11,15 @@ import { Splash } from './splash.tsx';
 
 const ParleyApp = dynamic(() => import('./parley-app.tsx'), { ssr: false, loading: () => <Splash text="Loading Parley…" /> });
 
-export const PortalApp = ({ config, joinFromFragment = false }: { config: PortalConfig; joinFromFragment?: boolean }) => {
+export const PortalApp = ({
+  config,
+  joinFromFragment = false,
+  linkFromFragment = false,
+}: {
+  config: PortalConfig;
+  joinFromFragment?: boolean;
+  linkFromFragment?: boolean;
+}) => {
   useEffect(() => perfMark('hydrated'), []);
-  return <ParleyApp config={config} joinFromFragment={joinFromFragment} />;
+  return <ParleyApp config={config} joinFromFragment={joinFromFragment} linkFromFragment={linkFromFragment} />;
 };

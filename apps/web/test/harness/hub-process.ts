@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from '@parley/tests/kit';
 
 const BIN = new URL('../../../../services/hub/bin/parley-hub.ts', import.meta.url).pathname;
 
@@ -52,11 +53,7 @@ export const startHub = async (again?: HubProcess): Promise<HubProcess> => {
     bootstrap: ws.includes('/p2p/') ? ws : `${ws}/p2p/${ready.peerId}`,
     logs: () => out,
     async stop(keep = false) {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopProcess(child);
       if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };

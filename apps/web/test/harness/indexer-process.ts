@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from '@parley/tests/kit';
 
 const BIN = new URL('../../../../services/indexer/bin/parley-indexer.ts', import.meta.url).pathname;
 
@@ -42,11 +43,7 @@ export const startIndexer = async (bootstrap: string, crawlIntervalS = 2): Promi
     http: ready.http,
     logs: () => out,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

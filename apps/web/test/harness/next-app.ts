@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopProcess } from '@parley/tests/kit';
 
 const APP = new URL('../../', import.meta.url).pathname;
 const NEXT = new URL('../../../../node_modules/next/dist/bin/next', import.meta.url).pathname;
@@ -74,10 +75,7 @@ export const startApp = async (bootstrap: string, env: Readonly<Record<string, s
     origin,
     logs: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await stopProcess(child);
     },
   };
 };

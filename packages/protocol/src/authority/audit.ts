@@ -160,3 +160,14 @@ export const removalCapability = (tombstone: Tombstone, author: Uint8Array): Cap
   if (tombstone.reason === 'delete' && hexOf(tombstone.by) !== hexOf(author)) return 'DELETE_MESSAGES';
   return undefined;
 };
+
+/**
+ * The reason the remover gave, if any: the `rs` of the DELETE_MESSAGE entry (a moderator's delete)
+ * or of the BAN (a ban with purge) that `tombstone` names. An author's own delete carries none.
+ */
+export const removalReason = (state: RoomState, tombstone: Tombstone): string | undefined => {
+  if (tombstone.reason === 'author') return undefined;
+  const p = state.positionOf(tombstone.entryId);
+  const a = p === undefined ? undefined : state.entries[p]?.entry.body.action;
+  return a?.kind === 'delete_message' || a?.kind === 'ban' ? a.reason : undefined;
+};

@@ -10,6 +10,7 @@ import type { CborMap, CborValue } from '../codec/cbor.ts';
 import {
   asArray,
   asBytes,
+  asMap,
   asText,
   asUint,
   compact,
@@ -18,6 +19,7 @@ import {
   optBool,
   optBytes,
   optText,
+  optUint,
   reqBool,
   reqBytes,
   reqEnum,
@@ -27,10 +29,11 @@ import {
 } from '../codec/fields.ts';
 import type { BodyCodec } from '../codec/signed.ts';
 import { InvalidFieldError } from '../errors.ts';
+import { isMediaTypeRule } from '../file/file-rules.ts';
 import { LIMITS } from '../limits.ts';
 import { MAX_ROLE_RANK } from './capabilities.ts';
 import { type DiscoverySettings, readDiscoverySettings, writeDiscoverySettings } from './discovery-settings.ts';
-import type { ChannelAcl, Durability, JoinMode, RoomPolicy } from './view.ts';
+import type { ChannelAcl, Durability, FileRules, JoinMode, RoomPolicy } from './view.ts';
 
 export const ENTRY_KINDS = [
   'genesis',
@@ -86,7 +89,7 @@ export type EntryAction =
   | { kind: 'edit_channel'; channel: Uint8Array; name?: string | undefined; topic?: string | undefined; durability?: Durability | undefined }
   | { kind: 'delete_channel'; channel: Uint8Array }
   | { kind: 'set_channel_acl'; channel: Uint8Array; acl: ChannelAcl | undefined; cutoffs: CutoffRow[] }
-  | { kind: 'delete_message'; channel: Uint8Array; message: Uint8Array; author: Uint8Array }
+  | { kind: 'delete_message'; channel: Uint8Array; message: Uint8Array; author: Uint8Array; reason?: string | undefined }
   | { kind: 'pin'; channel: Uint8Array; message: Uint8Array; pinned: boolean }
   | { kind: 'revoke_invite'; token: Uint8Array; issuer: Uint8Array }
   | { kind: 'rotate'; channel: Uint8Array }
@@ -151,18 +154,39 @@ const textList = (m: CborMap, k: string, f: string, max: number, maxBytes: numbe
   return sortedUnique(arr, (s) => s, `${f}.${k}`);
 };
 
+const readFileRules = (v: CborValue, f: string): FileRules => {
+  const m = asMap(v, f);
+  onlyKeys(m, ['z', 't'], f);
+  if (!has(m, 'z') && !has(m, 't')) throw new InvalidFieldError(f, 'names a size or types (absent when neither)');
+  const maxBytes = optUint(m, 'z', f, LIMITS.maxFileBytes);
+  if (maxBytes === 0) throw new InvalidFieldError(`${f}.z`, 'at least 1 byte');
+  if (!has(m, 't')) return { maxBytes };
+  const types = textList(m, 't', f, LIMITS.maxFileTypes, LIMITS.maxFileTypeBytes);
+  for (const [i, t] of types.entries()) if (!isMediaTypeRule(t)) throw new InvalidFieldError(`${f}.t[${i}]`, 'expected type/subtype or type/*, lower case');
+  return { maxBytes, types };
+};
+const writeFileRules = (r: FileRules): CborMap => compact({ z: r.maxBytes, t: r.types === undefined ? undefined : [...r.types].sort() });
+
 const readPolicy = (v: CborValue, f: string): RoomPolicy => {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) throw new InvalidFieldError(f, 'expected a map');
-  onlyKeys(v, ['j', 'd', 'h', 'v', 'i'], f);
+  onlyKeys(v, ['j', 'd', 'h', 'v', 'i', 'f'], f);
   return {
     join: reqEnum(v, 'j', f, JOIN_MODES),
     durability: reqEnum(v, 'd', f, DURABILITIES),
     hubs: textList(v, 'h', f, LIMITS.maxHubs, 128),
     historyVisible: reqBool(v, 'v', f),
     iceServers: textList(v, 'i', f, LIMITS.maxHubs, LIMITS.maxAddrBytes),
+    ...(has(v, 'f') ? { files: readFileRules(v.f as CborValue, `${f}.f`) } : {}),
   };
 };
-const writePolicy = (p: RoomPolicy): CborMap => ({ j: p.join, d: p.durability, h: [...p.hubs].sort(), v: p.historyVisible, i: [...p.iceServers].sort() });
+const writePolicy = (p: RoomPolicy): CborMap => ({
+  j: p.join,
+  d: p.durability,
+  h: [...p.hubs].sort(),
+  v: p.historyVisible,
+  i: [...p.iceServers].sort(),
+  ...(p.files === undefined ? {} : { f: writeFileRules(p.files) }),
+});
 
 const readAcl = (v: CborValue, f: string): ChannelAcl => {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) throw new InvalidFieldError(f, 'expected a map');
@@ -199,7 +223,7 @@ const FIELDS: Record<EntryKind, readonly string[]> = {
   edit_channel: ['ch', 'n', 'tp', 'du'],
   delete_channel: ['ch'],
   set_channel_acl: ['ch', 'acl', 'x'],
-  delete_message: ['ch', 'm', 'au'],
+  delete_message: ['ch', 'm', 'au', 'rs'],
   pin: ['ch', 'm', 'pn'],
   revoke_invite: ['ti', 'iu'],
   rotate: ['ch'],
@@ -267,7 +291,7 @@ const readAction = (kind: EntryKind, m: CborMap, f: string): EntryAction => {
     case 'set_channel_acl':
       return { kind, channel: channel(), acl: has(m, 'acl') ? readAcl(m.acl as CborValue, `${f}.acl`) : undefined, cutoffs: readCutoffs(m, f) };
     case 'delete_message':
-      return { kind, channel: channel(), message: reqBytes(m, 'm', f, 32), author: reqBytes(m, 'au', f, 32) };
+      return { kind, channel: channel(), message: reqBytes(m, 'm', f, 32), author: reqBytes(m, 'au', f, 32), reason: optText(m, 'rs', f, LIMITS.maxTextBytes) };
     case 'pin':
       return { kind, channel: channel(), message: reqBytes(m, 'm', f, 32), pinned: reqBool(m, 'pn', f) };
     case 'revoke_invite':
@@ -315,7 +339,7 @@ const writeAction = (a: EntryAction): Record<string, CborValue | undefined> => {
     case 'set_channel_acl':
       return { ch: a.channel, acl: a.acl === undefined ? undefined : writeAcl(a.acl), x: writeCutoffs(a.cutoffs) };
     case 'delete_message':
-      return { ch: a.channel, m: a.message, au: a.author };
+      return { ch: a.channel, m: a.message, au: a.author, rs: a.reason };
     case 'pin':
       return { ch: a.channel, m: a.message, pn: a.pinned };
     case 'revoke_invite':

@@ -64,40 +64,13 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
   const room = genesis?.body.room ?? roomId ?? new Uint8Array(32);
   const rejected: Rejection[] = [];
   const pending: Rejection[] = [];
-
-  // 1. Structure: one pass drops duplicates and other rooms' entries and indexes the rest by id.
-  const index = new Map<string, number>();
-  const mine: Signed<AuthorityEntry>[] = [];
-  const hexes: string[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as Signed<AuthorityEntry>;
-    const h = hexOf(e.id);
-    if (index.has(h)) continue;
-    if (!equals(e.body.room, room)) {
-      index.set(h, -1);
-      rejected.push({ id: e.id, error: new InvalidFieldError('entry.r', 'entry is for another room') });
-      continue;
-    }
-    index.set(h, mine.length);
-    mine.push(e);
-    hexes.push(h);
-  }
-  const connected = resolveStructure(mine, index, genesis, rejected, pending);
-
-  // 2. Order.
-  const order: OrderedEntry[] = connected
-    .sort((i, j) => {
-      const x = mine[i] as Signed<AuthorityEntry>;
-      const y = mine[j] as Signed<AuthorityEntry>;
-      return x.body.lamport - y.body.lamport || compare(x.id, y.id);
-    })
-    .map((i, position) => ({ entry: mine[i] as Signed<AuthorityEntry>, hex: hexes[i] as string, position }));
+  const { mine, order } = structure(entries, genesis, room, rejected, pending);
 
   // 3 + 4. Scan until no entry is newly excluded by a cut-off.
   const excluded = new Map<number, CutoffError>();
   for (;;) {
     const { data, errors, signers } = scan(order, mine, room, genesis?.body.account ?? new Uint8Array(32), crypto, excluded);
-    const newly = cutoffViolations(data, order, signers);
+    const newly = cutoffViolations(data, signers);
     if (newly.size === 0) {
       data.rejected = [...rejected, ...errors];
       data.pending = pending;
@@ -105,6 +78,57 @@ export const replayAuthority = (entries: readonly Signed<AuthorityEntry>[], cryp
     }
     for (const [p, err] of newly) excluded.set(p, err);
   }
+};
+
+/**
+ * Steps 1 and 2: this room's distinct entries (`mine`) and its connected ones in total order. Its own
+ * function so that the id index and the flat arrays are garbage before the scan starts.
+ */
+const structure = (
+  entries: readonly Signed<AuthorityEntry>[],
+  genesis: Signed<AuthorityEntry> | undefined,
+  room: Uint8Array,
+  rejected: Rejection[],
+  pending: Rejection[],
+): { mine: Signed<AuthorityEntry>[]; order: OrderedEntry[] } => {
+  // 1. Structure: one pass drops duplicates and other rooms' entries and indexes the rest by id. It
+  // also copies what the next passes need (Lamport clock, previous entries' ids) into flat arrays,
+  // so they do not go back to the entry objects: at 100k entries those are far out of cache.
+  const index = new Map<string, number>();
+  const mine: Signed<AuthorityEntry>[] = [];
+  const hexes: string[] = [];
+  const lamports: number[] = [];
+  const prevCounts: number[] = [];
+  const prevHexes: string[] = [];
+  let genesisAt = -1;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Signed<AuthorityEntry>;
+    const h = hexOf(e.id);
+    if (index.has(h)) continue;
+    const b = e.body;
+    if (!equals(b.room, room)) {
+      index.set(h, -1);
+      rejected.push({ id: e.id, error: new InvalidFieldError('entry.r', 'entry is for another room') });
+      continue;
+    }
+    if (e === genesis) genesisAt = mine.length;
+    index.set(h, mine.length);
+    mine.push(e);
+    hexes.push(h);
+    lamports.push(b.lamport);
+    const prev = b.prev;
+    prevCounts.push(prev.length);
+    for (let j = 0; j < prev.length; j++) prevHexes.push(hexOf(prev[j] as Uint8Array));
+  }
+  const connected = resolveStructure(mine, index, { genesisAt, lamports, prevCounts, prevHexes }, rejected, pending);
+
+  // 2. Order.
+  const order: OrderedEntry[] = connected
+    .sort(
+      (i, j) => (lamports[i] as number) - (lamports[j] as number) || compare((mine[i] as Signed<AuthorityEntry>).id, (mine[j] as Signed<AuthorityEntry>).id),
+    )
+    .map((i, position) => ({ entry: mine[i] as Signed<AuthorityEntry>, hex: hexes[i] as string, position }));
+  return { mine, order };
 };
 
 /**
@@ -117,24 +141,27 @@ const resolveStructure = (
   mine: readonly Signed<AuthorityEntry>[],
   /** id hex -> index in `mine`; -1 for known entries of other rooms. */
   index: ReadonlyMap<string, number>,
-  genesis: Signed<AuthorityEntry> | undefined,
+  /**
+   * Per index in `mine`: Lamport clock and number of previous entries; the previous entries' id hexes
+   * of every entry, one after the other; the genesis' index (-1: none).
+   */
+  flat: { readonly genesisAt: number; readonly lamports: readonly number[]; readonly prevCounts: readonly number[]; readonly prevHexes: readonly string[] },
   rejected: Rejection[],
   pending: Rejection[],
 ): number[] => {
   const n = mine.length;
+  const { genesisAt, lamports, prevCounts, prevHexes } = flat;
   // Previous-entry indices of entry i are prevFlat[prevStart[i] .. prevStart[i+1]); -1 marks an unknown one.
   const prevStart = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) prevStart[i + 1] = (prevStart[i] as number) + (mine[i] as Signed<AuthorityEntry>).body.prev.length;
+  for (let i = 0; i < n; i++) prevStart[i + 1] = (prevStart[i] as number) + (prevCounts[i] as number);
   const prevFlat = new Int32Array(prevStart[n] as number);
   const waiting = new Int32Array(n);
   const childStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    const prev = (mine[i] as Signed<AuthorityEntry>).body.prev;
-    const base = prevStart[i] as number;
-    for (let j = 0; j < prev.length; j++) {
-      const found = index.get(hexOf(prev[j] as Uint8Array));
+    for (let j = prevStart[i] as number; j < (prevStart[i + 1] as number); j++) {
+      const found = index.get(prevHexes[j] as string);
       const k = found === undefined || found < 0 ? undefined : found;
-      prevFlat[base + j] = k ?? -1;
+      prevFlat[j] = k ?? -1;
       if (k !== undefined) {
         waiting[i] = (waiting[i] as number) + 1;
         childStart[k + 1] = (childStart[k + 1] as number) + 1;
@@ -164,17 +191,15 @@ const resolveStructure = (
   while (queue.length > 0) {
     const i = queue.pop() as number;
     done++;
-    const e = mine[i] as Signed<AuthorityEntry>;
-    const b = e.body;
     const from = prevStart[i] as number;
     const count = (prevStart[i + 1] as number) - from;
     if (count === 0) {
-      if (genesis !== undefined && e === genesis) {
+      if (i === genesisAt) {
         state[i] = 1;
         connected.push(i);
       } else {
         state[i] = 2;
-        rejected.push({ id: e.id, error: new InvalidFieldError('entry.p', 'only the genesis has no previous entries') });
+        rejected.push({ id: (mine[i] as Signed<AuthorityEntry>).id, error: new InvalidFieldError('entry.p', 'only the genesis has no previous entries') });
       }
     } else {
       let maxL = -1;
@@ -182,19 +207,20 @@ const resolveStructure = (
       for (let j = 0; j < count; j++) {
         const k = prevFlat[from + j] as number;
         if (k < 0) {
-          problem = `previous entry ${hexOf(b.prev[j] as Uint8Array).slice(0, 16)} is unknown`;
+          problem = `previous entry ${(prevHexes[from + j] as string).slice(0, 16)} is unknown`;
           break;
         }
         if (state[k] !== 1) {
-          problem = `previous entry ${hexOf(b.prev[j] as Uint8Array).slice(0, 16)} is not connected`;
+          problem = `previous entry ${(prevHexes[from + j] as string).slice(0, 16)} is not connected`;
           break;
         }
-        const l = (mine[k] as Signed<AuthorityEntry>).body.lamport;
+        const l = lamports[k] as number;
         if (l > maxL) maxL = l;
       }
       state[i] = 2;
-      if (problem !== undefined) pending.push({ id: e.id, error: new UnknownReferenceError('entry.p', problem) });
-      else if (b.lamport !== maxL + 1) rejected.push({ id: e.id, error: new InvalidFieldError('entry.l', `Lamport must be ${maxL + 1}`) });
+      if (problem !== undefined) pending.push({ id: (mine[i] as Signed<AuthorityEntry>).id, error: new UnknownReferenceError('entry.p', problem) });
+      else if (lamports[i] !== maxL + 1)
+        rejected.push({ id: (mine[i] as Signed<AuthorityEntry>).id, error: new InvalidFieldError('entry.l', `Lamport must be ${maxL + 1}`) });
       else {
         state[i] = 1;
         connected.push(i);
@@ -222,11 +248,9 @@ const freshData = (order: OrderedEntry[], known: readonly Signed<AuthorityEntry>
   order,
   known,
   positions: undefined,
-  valid: new Array<boolean>(order.length).fill(false),
+  valid: new Uint8Array(order.length),
   rejected: [],
   pending: [],
-  members: new Map(),
-  banned: new Map(),
   roles: new Map(),
   channels: new Map(),
   epochs: new Map(),
@@ -237,7 +261,7 @@ const freshData = (order: OrderedEntry[], known: readonly Signed<AuthorityEntry>
   deletions: new Map(),
   pins: new Map(),
   purges: [],
-  accounts: new Map([[hexOf(creator), creator]]),
+  accounts: new Map([[hexOf(creator), { account: creator, member: undefined, banned: undefined }]]),
   maxSeq: undefined,
 });
 
@@ -260,6 +284,7 @@ const scan = (
     channelsEver: new Set(),
     channelSlots: [],
     cutoffEntries: [],
+    memberRecords: new Map(),
   };
   const errors: Rejection[] = [];
   /** signer hex -> seqs and positions of its valid entries. */
@@ -277,12 +302,12 @@ const scan = (
     }
     try {
       const signer = hexOf(o.entry.body.signer);
-      let log = signers.get(signer);
+      const log = signers.get(signer);
       if (log?.used(o.entry.body.seq)) throw new InvalidFieldError('entry.s', 'equivocation: this device already used this sequence number');
-      applyEntry(ctx, o);
-      if (log === undefined) signers.set(signer, (log = new SignerLog()));
-      log.add(o.entry.body.seq, o.position);
-      data.valid[o.position] = true;
+      applyEntry(ctx, o, signer);
+      if (log === undefined) signers.set(signer, new SignerLog(o.entry.body.seq, o.position));
+      else log.add(o.entry.body.seq, o.position);
+      data.valid[o.position] = 1;
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       errors.push({ id: o.entry.id, error: err });
@@ -337,7 +362,8 @@ const addCutoff = (data: RoomStateData, c: PendingCutoff, dev: Uint8Array): void
   else list.push(rec);
 };
 
-const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
+/** Checks and applies one entry; `signerHex` is hexOf(its signer). */
+const applyEntry = (ctx: ScanContext, o: OrderedEntry, signerHex: string): void => {
   const e = o.entry.body;
   const a = e.action;
   const before = o.position - 1;
@@ -346,11 +372,13 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
     return;
   }
   if (!ctx.data.valid[0]) throw new UnauthorizedError('entry', 'the room has no valid genesis');
-  if (ctx.data.banned.get(hexOf(e.account))?.at(before) === true) throw new UnauthorizedError('entry.u', 'account is banned');
-  const introducesSigner = (a.kind === 'join' || a.kind === 'add_device') && a.cert !== undefined;
   const byDevice = !equals(e.signer, e.account);
+  // The signer's account, looked up once: every rule reads its membership, ban and roles from here.
+  const actor = ctx.data.accounts.get(byDevice ? hexOf(e.account) : signerHex);
+  if (actor?.banned?.at(before) === true) throw new UnauthorizedError('entry.u', 'account is banned');
+  const introducesSigner = (a.kind === 'join' || a.kind === 'add_device') && a.cert !== undefined;
   if (byDevice) {
-    const dev = ctx.data.devices.get(hexOf(e.signer));
+    const dev = ctx.data.devices.get(signerHex);
     if (dev === undefined) {
       if (!introducesSigner) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account in this room');
     } else {
@@ -360,73 +388,73 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
   }
   switch (a.kind) {
     case 'join':
-      applyJoin(ctx, o, a, before);
+      applyJoin(ctx, o, a, before, actor);
       break;
     case 'leave':
-      applyLeave(ctx, o, before);
+      applyLeave(ctx, o, before, actor);
       break;
     case 'add_device':
-      applyAddDevice(ctx, o, a, before);
+      applyAddDevice(ctx, o, a, before, actor);
       break;
     case 'revoke_device':
-      applyRevokeDevice(ctx, o, a, before);
+      applyRevokeDevice(ctx, o, a, before, actor);
       break;
     case 'define_role':
-      applyDefineRole(ctx, o, a, before);
+      applyDefineRole(ctx, o, a, before, actor);
       break;
     case 'grant':
-      applyGrant(ctx, o, a, before);
+      applyGrant(ctx, o, a, before, actor);
       break;
     case 'revoke':
-      applyRevoke(ctx, o, a, before);
+      applyRevoke(ctx, o, a, before, actor);
       break;
     case 'ban':
-      applyBan(ctx, o, a, before);
+      applyBan(ctx, o, a, before, actor);
       break;
     case 'unban':
-      applyUnban(ctx, o, a, before);
+      applyUnban(ctx, o, a, before, actor);
       break;
     case 'kick':
-      applyKick(ctx, o, a, before);
+      applyKick(ctx, o, a, before, actor);
       break;
     case 'mute':
     case 'unmute':
-      applyMute(ctx, o, a, before);
+      applyMute(ctx, o, a, before, actor);
       break;
     case 'set_policy':
-      applySetPolicy(ctx, o, a, before);
+      applySetPolicy(ctx, o, a, before, actor);
       break;
     case 'set_discovery':
-      applySetDiscovery(ctx, o, a, before);
+      applySetDiscovery(ctx, o, a, before, actor);
       break;
     case 'create_channel':
-      applyCreateChannel(ctx, o, a, before);
+      applyCreateChannel(ctx, o, a, before, actor);
       break;
     case 'edit_channel':
-      applyEditChannel(ctx, o, a, before);
+      applyEditChannel(ctx, o, a, before, actor);
       break;
     case 'delete_channel':
-      applyDeleteChannel(ctx, o, a, before);
+      applyDeleteChannel(ctx, o, a, before, actor);
       break;
     case 'set_channel_acl':
-      applySetChannelAcl(ctx, o, a, before);
+      applySetChannelAcl(ctx, o, a, before, actor);
       break;
     case 'delete_message':
-      applyDeleteMessage(ctx, o, a, before);
+      applyDeleteMessage(ctx, o, a, before, actor);
       break;
     case 'pin':
-      applyPin(ctx, o, a, before);
+      applyPin(ctx, o, a, before, actor);
       break;
     case 'revoke_invite':
-      applyRevokeInvite(ctx, o, a, before);
+      applyRevokeInvite(ctx, o, a, before, actor);
       break;
     case 'rotate':
-      applyRotate(ctx, o, a, before);
+      applyRotate(ctx, o, a, before, actor);
       break;
   }
   // An entry that introduced its own signer must have made it a device of the account.
   if (byDevice) {
-    const dev = ctx.data.devices.get(hexOf(e.signer));
+    const dev = ctx.data.devices.get(signerHex);
     if (dev === undefined || !equals(dev.account, e.account)) throw new UnauthorizedError('entry.a', 'signer is not a certified device of the account');
   }
 };
@@ -436,19 +464,21 @@ const applyEntry = (ctx: ScanContext, o: OrderedEntry): void => {
  * cut-off. No exemption for the cut-off entry's own ancestors: an honest issuer lists the highest seq
  * it knows, which covers them all, and checking ancestry would make this pass quadratic.
  */
-const cutoffViolations = (data: RoomStateData, order: OrderedEntry[], signers: ReadonlyMap<string, SignerLog>): Map<number, CutoffError> => {
+const cutoffViolations = (data: RoomStateData, signers: ReadonlyMap<string, SignerLog>): Map<number, CutoffError> => {
   const out = new Map<number, CutoffError>();
   // Only the valid entries of covered devices can violate a cut-off: visit those, device by device.
   data.cutoffs.forEach((records, device) => {
     const log = signers.get(device);
-    if (log !== undefined) deviceViolations(log.positions, records, order, out);
+    if (log !== undefined) deviceViolations(log, records, out);
   });
   return out;
 };
 
-const deviceViolations = (positions: readonly number[], records: readonly CutoffRecord[], order: OrderedEntry[], out: Map<number, CutoffError>): void => {
-  for (const p of positions) {
-    const seq = (order[p] as OrderedEntry).entry.body.seq;
+const deviceViolations = (log: SignerLog, records: readonly CutoffRecord[], out: Map<number, CutoffError>): void => {
+  const { positions, seqs } = log;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i] as number;
+    const seq = seqs[i] as number;
     for (const r of records) {
       if (p >= r.position) continue;
       if (r.scope.type === 'channels' || r.scope.type === 'channel') continue;

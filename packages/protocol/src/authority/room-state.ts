@@ -8,6 +8,7 @@ import type { ProtocolError } from '../errors.ts';
 import { CAP, OWNER_RANK, ROLE_MEMBER, type RoleDef } from './capabilities.ts';
 import type { DiscoverySettings } from './discovery-settings.ts';
 import type { AuthorityEntry } from './entry.ts';
+import type { EpochList } from './epoch-list.ts';
 import type { Versioned } from './versioned.ts';
 import type { AuthorityView, ChannelInfo, CutoffHit, DeviceInfo, MemberInfo, ModeratorDeletion, RoomPolicy, StreamId } from './view.ts';
 
@@ -15,6 +16,16 @@ export interface MemberRecord {
   readonly roles: readonly string[];
   readonly muted: boolean;
   readonly pending: boolean;
+}
+
+/**
+ * Everything the scan keeps about one account, found with one look-up per entry: membership (roles,
+ * mute, pending) and ban registers, each made the first time the account's membership or ban changes.
+ */
+export interface AccountRecord {
+  readonly account: Uint8Array;
+  member: Versioned<MemberRecord | undefined> | undefined;
+  banned: Versioned<boolean> | undefined;
 }
 
 export interface DeviceRecord {
@@ -59,14 +70,13 @@ export interface RoomStateData {
   known: readonly Signed<AuthorityEntry>[];
   /** Built on first use: the scan itself never needs it. */
   positions: Map<string, number> | undefined;
-  valid: boolean[];
+  /** 1 at the positions of valid entries. */
+  valid: Uint8Array;
   rejected: Rejection[];
   pending: Rejection[];
-  members: Map<string, Versioned<MemberRecord | undefined>>;
-  banned: Map<string, Versioned<boolean>>;
   roles: Map<string, Versioned<RoleDef | undefined>>;
   channels: Map<string, Versioned<ChannelInfo | undefined>>;
-  epochs: Map<string, { entryId: Uint8Array; position: number }[]>;
+  epochs: Map<string, EpochList>;
   policy: Versioned<RoomPolicy>;
   discovery: Versioned<DiscoverySettings | undefined>;
   devices: Map<string, DeviceRecord>;
@@ -75,7 +85,8 @@ export interface RoomStateData {
   deletions: Map<string, ModeratorDeletion[]>;
   pins: Map<string, Map<string, { message: Uint8Array; pinned: boolean }>>;
   purges: { account: Uint8Array; by: Uint8Array; entryId: Uint8Array; position: number }[];
-  accounts: Map<string, Uint8Array>;
+  /** account hex -> its record: the creator first, then every account whose membership or ban changed, in that order. */
+  accounts: Map<string, AccountRecord>;
   /** Highest authority-stream seq per device over every known entry; built on first use. */
   maxSeq: Map<string, number> | undefined;
 }
@@ -84,13 +95,14 @@ export class RoomState implements AuthorityView {
   readonly roomId: Uint8Array;
   readonly creator: Uint8Array;
   private readonly d: RoomStateData;
-  private readonly creatorHex: string;
+  /** The creator's record (always there, registers or not): compared by identity in the *At queries. */
+  private readonly creatorRecord: AccountRecord | undefined;
 
   constructor(data: RoomStateData) {
     this.d = data;
     this.roomId = data.roomId;
     this.creator = data.creator;
-    this.creatorHex = hexOf(data.creator);
+    this.creatorRecord = data.accounts.get(hexOf(data.creator));
   }
 
   /** Every entry in total order, valid or not (positions index this array). */
@@ -109,11 +121,11 @@ export class RoomState implements AuthorityView {
     return this.d.pending;
   }
   isValid(position: number): boolean {
-    return this.d.valid[position] === true;
+    return this.d.valid[position] === 1;
   }
   /** Valid entries in order. */
   validEntries(): Signed<AuthorityEntry>[] {
-    return this.d.order.filter((o) => this.d.valid[o.position]).map((o) => o.entry);
+    return this.d.order.filter((o) => this.d.valid[o.position] === 1).map((o) => o.entry);
   }
 
   positionOf(entryId: Uint8Array): number | undefined {
@@ -127,9 +139,9 @@ export class RoomState implements AuthorityView {
 
   heads(): Uint8Array[] {
     const referenced = new Set<string>();
-    for (const o of this.d.order) if (this.d.valid[o.position]) for (const p of o.entry.body.prev) referenced.add(hexOf(p));
+    for (const o of this.d.order) if (this.d.valid[o.position] === 1) for (const p of o.entry.body.prev) referenced.add(hexOf(p));
     return this.d.order
-      .filter((o) => this.d.valid[o.position] && !referenced.has(o.hex))
+      .filter((o) => this.d.valid[o.position] === 1 && !referenced.has(o.hex))
       .map((o) => o.entry.id)
       .sort(compare);
   }
@@ -161,11 +173,9 @@ export class RoomState implements AuthorityView {
     return [...this.d.devices.values()].filter((r) => hexOf(r.account) === a);
   }
 
-  private member(a: string, pos: number): MemberRecord | undefined {
-    return this.d.members.get(a)?.at(pos);
-  }
-  private isBanned(a: string, pos: number): boolean {
-    return this.d.banned.get(a)?.at(pos) === true;
+  /** The record of `account`, if its membership or ban ever changed (or it is the creator). */
+  record(account: Uint8Array): AccountRecord | undefined {
+    return this.d.accounts.get(hexOf(account));
   }
   private role(id: string, pos: number): RoleDef | undefined {
     return this.d.roles.get(id)?.at(pos);
@@ -173,10 +183,15 @@ export class RoomState implements AuthorityView {
 
   /** Capability bits of `account` at `pos`, before channel ACLs. */
   capsOf(account: Uint8Array, pos: number): number {
-    const a = hexOf(account);
-    if (a === this.creatorHex) return 0xffffffff;
-    if (this.isBanned(a, pos)) return 0;
-    const m = this.member(a, pos);
+    return this.capsAt(this.record(account), pos);
+  }
+
+  /** capsOf for an account already looked up (`rec` undefined: an account with no record). */
+  capsAt(rec: AccountRecord | undefined, pos: number): number {
+    if (rec === undefined) return 0;
+    if (rec === this.creatorRecord) return 0xffffffff;
+    if (rec.banned?.at(pos) === true) return 0;
+    const m = rec.member?.at(pos);
     if (m === undefined || m.pending) return 0;
     let caps = this.role(ROLE_MEMBER, pos)?.caps ?? 0;
     for (const r of m.roles) caps |= this.role(r, pos)?.caps ?? 0;
@@ -185,23 +200,32 @@ export class RoomState implements AuthorityView {
   }
 
   isMember(account: Uint8Array, pos: number): boolean {
-    const a = hexOf(account);
-    if (a === this.creatorHex) return true;
-    const m = this.member(a, pos);
-    return m !== undefined && !this.isBanned(a, pos);
+    return this.isMemberAt(this.record(account), pos);
+  }
+
+  isMemberAt(rec: AccountRecord | undefined, pos: number): boolean {
+    if (rec === undefined) return false;
+    if (rec === this.creatorRecord) return true;
+    return rec.member?.at(pos) !== undefined && rec.banned?.at(pos) !== true;
   }
 
   can(account: Uint8Array, cap: number, channel: Uint8Array | undefined, pos: number): boolean {
-    if ((this.capsOf(account, pos) & cap) !== cap) return false;
+    const rec = this.record(account);
+    if ((this.capsAt(rec, pos) & cap) !== cap) return false;
     if (channel === undefined || (cap & (CAP.READ | CAP.SEND)) === 0) return true;
     const ch = this.d.channels.get(hexOf(channel))?.at(pos);
-    return ch !== undefined && this.aclAllows(ch, account, cap, pos);
+    return ch !== undefined && this.aclAllowsAt(ch, account, rec, cap, pos);
   }
 
   /** Whether `ch`'s ACL (if any) lets `account` use `cap` (READ and/or SEND) at `pos`; capabilities are checked separately. */
   aclAllows(ch: ChannelInfo, account: Uint8Array, cap: number, pos: number): boolean {
-    if (ch.acl === undefined || hexOf(account) === this.creatorHex) return true;
-    const m = this.member(hexOf(account), pos);
+    return ch.acl === undefined || this.aclAllowsAt(ch, account, this.record(account), cap, pos);
+  }
+
+  /** aclAllows for an account already looked up (`rec` is the record of `account`, if any). */
+  aclAllowsAt(ch: ChannelInfo, account: Uint8Array, rec: AccountRecord | undefined, cap: number, pos: number): boolean {
+    if (ch.acl === undefined || (rec !== undefined && rec === this.creatorRecord)) return true;
+    const m = rec?.member?.at(pos);
     const roles = new Set([ROLE_MEMBER, ...(m?.roles ?? [])]);
     const listed = ch.acl.accounts.some((x) => compare(x, account) === 0);
     const allowed = (list: readonly string[]): boolean => listed || list.some((r) => roles.has(r));
@@ -212,20 +236,25 @@ export class RoomState implements AuthorityView {
 
   /** Hex ids of every channel (alive at `pos`) that `account` may read at `pos`. */
   readableChannels(account: Uint8Array, pos: number): string[] {
-    if ((this.capsOf(account, pos) & CAP.READ) === 0) return [];
+    const rec = this.record(account);
+    if ((this.capsAt(rec, pos) & CAP.READ) === 0) return [];
     const out: string[] = [];
     for (const [h, v] of this.d.channels) {
       const c = v.at(pos);
-      if (c !== undefined && this.aclAllows(c, account, CAP.READ, pos)) out.push(h);
+      if (c !== undefined && this.aclAllowsAt(c, account, rec, CAP.READ, pos)) out.push(h);
     }
     return out;
   }
 
   rankOf(account: Uint8Array, pos: number): number {
-    const a = hexOf(account);
-    if (a === this.creatorHex) return OWNER_RANK;
-    const m = this.member(a, pos);
-    if (m === undefined || this.isBanned(a, pos)) return 0;
+    return this.rankAt(this.record(account), pos);
+  }
+
+  rankAt(rec: AccountRecord | undefined, pos: number): number {
+    if (rec === undefined) return 0;
+    if (rec === this.creatorRecord) return OWNER_RANK;
+    const m = rec.member?.at(pos);
+    if (m === undefined || rec.banned?.at(pos) === true) return 0;
     let rank = 0;
     for (const r of m.roles) rank = Math.max(rank, this.role(r, pos)?.rank ?? 0);
     return rank;
@@ -248,20 +277,20 @@ export class RoomState implements AuthorityView {
     return this.d.channels.get(toHex(channel))?.at(pos);
   }
   epochAt(channel: Uint8Array, pos: number): number {
-    const list = this.d.epochs.get(toHex(channel));
-    if (list === undefined || list.length === 0 || (list[0]?.position ?? 0) > pos) return 0;
+    const list = this.d.epochs.get(toHex(channel))?.positions;
+    if (list === undefined || list.length === 0 || (list[0] ?? 0) > pos) return 0;
     let e = 0;
-    for (let i = 0; i < list.length; i++) if ((list[i]?.position ?? Number.POSITIVE_INFINITY) <= pos) e = i;
+    for (let i = 0; i < list.length; i++) if ((list[i] ?? Number.POSITIVE_INFINITY) <= pos) e = i;
     return e;
   }
   epochTrigger(channel: Uint8Array, epoch: number): { entryId: Uint8Array; position: number } | undefined {
-    return this.d.epochs.get(hexOf(channel))?.[epoch];
+    return this.d.epochs.get(hexOf(channel))?.trigger(epoch);
   }
 
   causalEpoch(channel: Uint8Array, heads: readonly Uint8Array[]): number {
     const list = this.d.epochs.get(toHex(channel));
     if (list === undefined || list.length === 0) return 0;
-    const triggers = new Set(list.map((t) => hexOf(t.entryId)));
+    const triggers = new Set(list.ids.map((id) => hexOf(id)));
     // Walk back from the heads over previous-entry links (only on the rare path where the counts differ).
     const seen = new Set<string>();
     const stack = heads.map(hexOf);
@@ -300,10 +329,10 @@ export class RoomState implements AuthorityView {
   members(): MemberInfo[] {
     const out: MemberInfo[] = [];
     const last = this.length - 1;
-    for (const [a, v] of this.d.members) {
-      const m = v.latest;
-      if (m === undefined || this.isBanned(a, last)) continue;
-      const account = this.d.accounts.get(a) as Uint8Array;
+    for (const rec of this.d.accounts.values()) {
+      const m = rec.member?.latest;
+      if (m === undefined || rec.banned?.at(last) === true) continue;
+      const account = rec.account;
       out.push({
         account,
         roles: m.roles,
@@ -315,9 +344,9 @@ export class RoomState implements AuthorityView {
     return out.sort((x, y) => compare(x.account, y.account));
   }
   banned(): Uint8Array[] {
-    return [...this.d.banned.entries()]
-      .filter(([, v]) => v.latest)
-      .map(([a]) => this.d.accounts.get(a) as Uint8Array)
+    return [...this.d.accounts.values()]
+      .filter((rec) => rec.banned?.latest === true)
+      .map((rec) => rec.account)
       .sort(compare);
   }
   channels(): ChannelInfo[] {

@@ -5,10 +5,12 @@ import { openDeviceCert } from '../identity/device-cert.ts';
 import { openInviteToken } from '../invite/invite-token.ts';
 import { CAP } from './capabilities.ts';
 import type { AuthorityEntry, EntryAction } from './entry.ts';
-import type { OrderedEntry } from './room-state.ts';
-import { memberAt, rotateFor, type ScanContext, setMember } from './scan-context.ts';
+import type { AccountRecord, OrderedEntry } from './room-state.ts';
+import { memberRecord, rotateFor, SCOPE_ALL, type ScanContext, setMember } from './scan-context.ts';
 
 type Of<K extends EntryAction['kind']> = Extract<EntryAction, { kind: K }>;
+/** The signer's account record (looked up once per entry by replay), if it has one. */
+type Actor = AccountRecord | undefined;
 
 /** Registers the device a certificate introduces; the certificate must be for (account, signer or `device`). */
 export const introduceDevice = (ctx: ScanContext, e: AuthorityEntry, certBytes: Uint8Array, pos: number, field: string): Uint8Array => {
@@ -33,18 +35,18 @@ export const introduceDevice = (ctx: ScanContext, e: AuthorityEntry, certBytes: 
 export const applyGenesis = (ctx: ScanContext, o: OrderedEntry, a: Of<'genesis'>): void => {
   const e = o.entry.body;
   if (e.prev.length !== 0 || e.lamport !== 0) throw new InvalidFieldError('entry.p', 'genesis has no previous entries and Lamport 0');
-  if (o.position !== 0 || ctx.data.valid.some(Boolean)) throw new UnauthorizedError('genesis', 'a room has exactly one genesis');
+  if (o.position !== 0 || ctx.data.valid.includes(1)) throw new UnauthorizedError('genesis', 'a room has exactly one genesis');
   if (a.cert !== undefined) {
     const dev = introduceDevice(ctx, e, a.cert, o.position, 'entry.c');
     if (!equals(dev, e.signer)) throw new UnauthorizedError('entry.c', 'genesis certificate must be for the signing device');
   } else if (!equals(e.signer, e.account)) throw new UnauthorizedError('entry.a', 'signer is neither the account key nor certified');
-  setMember(ctx, e.account, { roles: ['owner'], muted: false, pending: false }, o.position);
+  setMember(ctx, e.account, memberRecord(ctx, ['owner'], false, false), o.position);
 };
 
-export const applyJoin = (ctx: ScanContext, o: OrderedEntry, a: Of<'join'>, before: number): void => {
+export const applyJoin = (ctx: ScanContext, o: OrderedEntry, a: Of<'join'>, before: number, actor: Actor): void => {
   const e = o.entry.body;
-  if (ctx.state.isMember(e.account, before)) throw new UnauthorizedError('join', 'already a member');
-  if (ctx.data.banned.get(hexOf(e.account))?.at(before) === true) throw new UnauthorizedError('join', 'account is banned');
+  if (ctx.state.isMemberAt(actor, before)) throw new UnauthorizedError('join', 'already a member');
+  if (actor?.banned?.at(before) === true) throw new UnauthorizedError('join', 'account is banned');
   let invited = false;
   if (a.invite !== undefined) {
     checkInvite(ctx, e, a.invite, before);
@@ -56,7 +58,7 @@ export const applyJoin = (ctx: ScanContext, o: OrderedEntry, a: Of<'join'>, befo
     const dev = introduceDevice(ctx, e, a.cert, o.position, 'entry.c');
     if (!equals(dev, e.signer)) throw new UnauthorizedError('entry.c', 'join certificate must be for the signing device');
   }
-  setMember(ctx, e.account, { roles: [], muted: false, pending: mode === 'approval' && !invited }, o.position);
+  setMember(ctx, e.account, memberRecord(ctx, [], false, mode === 'approval' && !invited), o.position, actor);
 };
 
 const checkInvite = (ctx: ScanContext, e: AuthorityEntry, bytes: Uint8Array, before: number): void => {
@@ -83,27 +85,27 @@ const checkInvite = (ctx: ScanContext, e: AuthorityEntry, bytes: Uint8Array, bef
   ctx.inviteUses.set(id, used + 1);
 };
 
-export const applyLeave = (ctx: ScanContext, o: OrderedEntry, before: number): void => {
+export const applyLeave = (ctx: ScanContext, o: OrderedEntry, before: number, actor: Actor): void => {
   const e = o.entry.body;
   if (equals(e.account, ctx.data.creator)) throw new UnauthorizedError('leave', 'the creator cannot leave the room it roots');
-  if (memberAt(ctx, e.account, before) === undefined) throw new UnauthorizedError('leave', 'not a member');
-  rotateFor(ctx, e.account, o.entry.id, before, o.position);
-  setMember(ctx, e.account, undefined, o.position);
+  if (actor?.member?.at(before) === undefined) throw new UnauthorizedError('leave', 'not a member');
+  rotateFor(ctx, e.account, actor, o.entry.id, before, o.position);
+  setMember(ctx, e.account, undefined, o.position, actor);
 };
 
-export const applyAddDevice = (ctx: ScanContext, o: OrderedEntry, a: Of<'add_device'>, before: number): void => {
+export const applyAddDevice = (ctx: ScanContext, o: OrderedEntry, a: Of<'add_device'>, before: number, actor: Actor): void => {
   const e = o.entry.body;
-  if (!ctx.state.isMember(e.account, before)) throw new UnauthorizedError('add_device', 'not a member');
+  if (!ctx.state.isMemberAt(actor, before)) throw new UnauthorizedError('add_device', 'not a member');
   introduceDevice(ctx, e, a.cert, o.position, 'entry.c');
 };
 
-export const applyRevokeDevice = (ctx: ScanContext, o: OrderedEntry, a: Of<'revoke_device'>, before: number): void => {
+export const applyRevokeDevice = (ctx: ScanContext, o: OrderedEntry, a: Of<'revoke_device'>, before: number, actor: Actor): void => {
   const e = o.entry.body;
   const rec = ctx.data.devices.get(hexOf(a.device));
   if (rec === undefined || !equals(rec.account, e.account)) throw new UnauthorizedError('revoke_device', 'only the account that owns a device may revoke it');
   if (rec.revokedAt !== undefined) throw new UnauthorizedError('revoke_device', 'device already revoked');
   if (equals(a.device, e.signer)) throw new UnauthorizedError('revoke_device', 'a device cannot revoke itself');
   rec.revokedAt = o.position;
-  ctx.cutoffEntries.push({ entryId: o.entry.id, kind: 'revoke_device', position: o.position, scope: { type: 'all' }, rows: a.cutoffs, device: a.device });
-  rotateFor(ctx, e.account, o.entry.id, before, o.position);
+  ctx.cutoffEntries.push({ entryId: o.entry.id, kind: 'revoke_device', position: o.position, scope: SCOPE_ALL, rows: a.cutoffs, device: a.device });
+  rotateFor(ctx, e.account, actor, o.entry.id, before, o.position);
 };

@@ -3,7 +3,8 @@ import { hexOf } from '../bytes.ts';
 import type { CryptoPort } from '../crypto/port.ts';
 import { CAP } from './capabilities.ts';
 import type { CutoffRow } from './entry.ts';
-import type { CutoffScope, MemberRecord, RoomState, RoomStateData } from './room-state.ts';
+import type { EpochList } from './epoch-list.ts';
+import type { AccountRecord, CutoffScope, MemberRecord, RoomState, RoomStateData } from './room-state.ts';
 import { Versioned } from './versioned.ts';
 import type { ChannelInfo } from './view.ts';
 
@@ -19,6 +20,11 @@ export interface PendingCutoff {
   readonly device?: Uint8Array | undefined;
 }
 
+// Cut-off scopes without a channel are the same for every record: shared, never copied per entry.
+export const SCOPE_ALL: CutoffScope = Object.freeze({ type: 'all' });
+export const SCOPE_AUTHORITY: CutoffScope = Object.freeze({ type: 'authority' });
+export const SCOPE_CHANNELS: CutoffScope = Object.freeze({ type: 'channels' });
+
 export interface ScanContext {
   readonly data: RoomStateData;
   readonly state: RoomState;
@@ -31,71 +37,84 @@ export interface ScanContext {
   /** Every channel ever created, in creation order, with its register and epoch list (those of `data`). */
   readonly channelSlots: ChannelSlot[];
   readonly cutoffEntries: PendingCutoff[];
+  /** Member records made so far, by content (see memberRecord). */
+  readonly memberRecords: Map<string, MemberRecord>;
 }
 
 export interface ChannelSlot {
   readonly v: Versioned<ChannelInfo | undefined>;
-  readonly epochs: { entryId: Uint8Array; position: number }[];
+  readonly epochs: EpochList;
 }
 
-export const remember = (ctx: ScanContext, account: Uint8Array): string => {
+/** The record of `account`, if its membership or ban ever changed (or it is the creator). */
+export const recordOf = (ctx: ScanContext, account: Uint8Array): AccountRecord | undefined => ctx.data.accounts.get(hexOf(account));
+
+// A record is made the first time an account's membership or ban changes (records only grow).
+const ensureRecord = (ctx: ScanContext, account: Uint8Array, known: AccountRecord | undefined): AccountRecord => {
+  if (known !== undefined) return known;
   const h = hexOf(account);
-  if (!ctx.data.accounts.has(h)) ctx.data.accounts.set(h, account);
-  return h;
+  let rec = ctx.data.accounts.get(h);
+  if (rec === undefined) ctx.data.accounts.set(h, (rec = { account, member: undefined, banned: undefined }));
+  return rec;
 };
 
-// An account with a register here was remembered when the register was made (accounts only grow).
-export const setMember = (ctx: ScanContext, account: Uint8Array, rec: MemberRecord | undefined, pos: number): void => {
-  const h = hexOf(account);
-  let v = ctx.data.members.get(h);
-  if (v === undefined) {
-    remember(ctx, account);
-    ctx.data.members.set(h, (v = new Versioned<MemberRecord | undefined>(undefined)));
-  }
-  v.set(pos, rec);
+/**
+ * The member record with these roles and flags. Equal records are one frozen object: the scan makes
+ * one per change of roles, mute or approval, the state keeps them all, and most are alike (a plain
+ * member, a muted one, a moderator), so this keeps the state that a long log leaves much smaller.
+ */
+export const memberRecord = (ctx: ScanContext, roles: readonly string[], muted: boolean, pending: boolean): MemberRecord => {
+  const key = `${muted ? 'm' : '-'}${pending ? 'p' : '-'}${JSON.stringify(roles)}`;
+  let m = ctx.memberRecords.get(key);
+  if (m === undefined) ctx.memberRecords.set(key, (m = Object.freeze({ roles: Object.freeze(roles), muted, pending })));
+  return m;
 };
 
-export const setBanned = (ctx: ScanContext, account: Uint8Array, banned: boolean, pos: number): void => {
-  const h = hexOf(account);
-  let v = ctx.data.banned.get(h);
-  if (v === undefined) {
-    remember(ctx, account);
-    ctx.data.banned.set(h, (v = new Versioned(false)));
-  }
+/** Sets `account`'s membership from `pos` on; `known` is its record when the caller already has it. */
+export const setMember = (ctx: ScanContext, account: Uint8Array, m: MemberRecord | undefined, pos: number, known?: AccountRecord): AccountRecord => {
+  const rec = ensureRecord(ctx, account, known);
+  let v = rec.member;
+  if (v === undefined) rec.member = v = new Versioned<MemberRecord | undefined>(undefined);
+  v.set(pos, m);
+  return rec;
+};
+
+export const setBanned = (ctx: ScanContext, account: Uint8Array, banned: boolean, pos: number, known?: AccountRecord): AccountRecord => {
+  const rec = ensureRecord(ctx, account, known);
+  let v = rec.banned;
+  if (v === undefined) rec.banned = v = new Versioned(false);
   v.set(pos, banned);
+  return rec;
 };
-
-export const memberAt = (ctx: ScanContext, account: Uint8Array, pos: number): MemberRecord | undefined => ctx.data.members.get(hexOf(account))?.at(pos);
 
 /** Starts a new key epoch for `channel` (see 4.5). */
 export const addEpoch = (ctx: ScanContext, channel: Uint8Array, entryId: Uint8Array, pos: number): void => addEpochHex(ctx, hexOf(channel), entryId, pos);
 
-/** Starts a new epoch in every channel `account` could read just before this entry (state.readableChannels). */
-export const rotateFor = (ctx: ScanContext, account: Uint8Array, entryId: Uint8Array, before: number, pos: number): void => {
-  if ((ctx.state.capsOf(account, before) & CAP.READ) === 0) return;
+/**
+ * Starts a new epoch in every channel `account` (whose record is `rec`, if any) could read just before
+ * this entry (state.readableChannels).
+ */
+export const rotateFor = (ctx: ScanContext, account: Uint8Array, rec: AccountRecord | undefined, entryId: Uint8Array, before: number, pos: number): void => {
+  if ((ctx.state.capsAt(rec, before) & CAP.READ) === 0) return;
   for (const s of ctx.channelSlots) {
     const c = s.v.at(before);
-    if (c !== undefined && ctx.state.aclAllows(c, account, CAP.READ, before)) pushEpoch(s.epochs, entryId, pos);
+    if (c !== undefined && ctx.state.aclAllowsAt(c, account, rec, CAP.READ, before)) s.epochs.push(entryId, pos);
   }
 };
 
 /** Starts a new epoch in every channel `account` could read just before this entry but not after it. */
-export const rotateLost = (ctx: ScanContext, account: Uint8Array, entryId: Uint8Array, before: number, pos: number): void => {
-  if ((ctx.state.capsOf(account, before) & CAP.READ) === 0) return;
-  const readsAfter = (ctx.state.capsOf(account, pos) & CAP.READ) !== 0;
+export const rotateLost = (ctx: ScanContext, account: Uint8Array, rec: AccountRecord | undefined, entryId: Uint8Array, before: number, pos: number): void => {
+  if ((ctx.state.capsAt(rec, before) & CAP.READ) === 0) return;
+  const readsAfter = (ctx.state.capsAt(rec, pos) & CAP.READ) !== 0;
   for (const s of ctx.channelSlots) {
     const c = s.v.at(before);
-    if (c === undefined || !ctx.state.aclAllows(c, account, CAP.READ, before)) continue;
+    if (c === undefined || !ctx.state.aclAllowsAt(c, account, rec, CAP.READ, before)) continue;
     const after = readsAfter ? s.v.at(pos) : undefined;
-    if (after === undefined || !ctx.state.aclAllows(after, account, CAP.READ, pos)) pushEpoch(s.epochs, entryId, pos);
+    if (after === undefined || !ctx.state.aclAllowsAt(after, account, rec, CAP.READ, pos)) s.epochs.push(entryId, pos);
   }
 };
 
 export const addEpochHex = (ctx: ScanContext, channelHex: string, entryId: Uint8Array, pos: number): void => {
   const list = ctx.data.epochs.get(channelHex);
-  if (list !== undefined) pushEpoch(list, entryId, pos);
-};
-
-const pushEpoch = (list: { entryId: Uint8Array; position: number }[], entryId: Uint8Array, pos: number): void => {
-  if (list[list.length - 1]?.position !== pos) list.push({ entryId, position: pos });
+  if (list !== undefined) list.push(entryId, pos);
 };

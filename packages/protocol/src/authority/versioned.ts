@@ -3,8 +3,10 @@
  * it after applying entries 0..p". Writes come in increasing position order (the forward scan).
  */
 export class Versioned<T> {
-  private readonly positions: number[] = [];
-  private readonly values: T[] = [];
+  // Most registers hold one or two values, and a replay makes tens of thousands of them: the arrays
+  // are made at the size they need for those (the first push on an empty array reserves 16 slots).
+  private positions: number[] | undefined;
+  private values: T[] | undefined;
   private readonly initial: T;
 
   constructor(initial: T) {
@@ -12,25 +14,38 @@ export class Versioned<T> {
   }
 
   set(position: number, value: T): void {
-    const n = this.positions.length;
-    if (n > 0 && this.positions[n - 1] === position) {
-      this.values[n - 1] = value;
+    const ps = this.positions;
+    const vs = this.values;
+    if (ps === undefined || vs === undefined) {
+      this.positions = [position];
+      this.values = [value];
       return;
     }
-    this.positions.push(position);
-    this.values.push(value);
+    const n = ps.length;
+    if (ps[n - 1] === position) {
+      vs[n - 1] = value;
+      return;
+    }
+    if (n === 1) {
+      this.positions = [ps[0] as number, position];
+      this.values = [vs[0] as T, value];
+      return;
+    }
+    ps.push(position);
+    vs.push(value);
   }
 
   /** The latest value (after the whole scan). */
   get latest(): T {
-    const n = this.values.length;
-    return n === 0 ? this.initial : (this.values[n - 1] as T);
+    const vs = this.values;
+    return vs === undefined ? this.initial : (vs[vs.length - 1] as T);
   }
 
   at(position: number): T {
     const ps = this.positions;
-    if (ps.length === 0 || (ps[0] as number) > position) return this.initial;
-    if ((ps[ps.length - 1] as number) <= position) return this.values[ps.length - 1] as T;
+    const vs = this.values;
+    if (ps === undefined || vs === undefined || (ps[0] as number) > position) return this.initial;
+    if ((ps[ps.length - 1] as number) <= position) return vs[ps.length - 1] as T;
     let lo = 0;
     let hi = ps.length - 1;
     while (lo < hi) {
@@ -38,6 +53,6 @@ export class Versioned<T> {
       if ((ps[mid] as number) <= position) lo = mid;
       else hi = mid - 1;
     }
-    return this.values[lo] as T;
+    return vs[lo] as T;
   }
 }

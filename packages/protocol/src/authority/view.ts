@@ -22,6 +22,16 @@ export interface RoomPolicy {
   readonly historyVisible: boolean;
   /** TURN/STUN URLs the room advertises. */
   readonly iceServers: readonly string[];
+  /** What files members may share here; absent: any type, up to the protocol's LIMITS.maxFileBytes. */
+  readonly files?: FileRules | undefined;
+}
+
+/** A room's file rules (PROTOCOL 4.1 `f`, 12.5). */
+export interface FileRules {
+  /** Largest file in bytes (1..LIMITS.maxFileBytes); absent: LIMITS.maxFileBytes. */
+  readonly maxBytes?: number | undefined;
+  /** Media types allowed, `type/subtype` or `type/*`, lower case, sorted; absent: every type. */
+  readonly types?: readonly string[] | undefined;
 }
 
 export interface ChannelAcl {

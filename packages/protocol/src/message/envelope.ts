@@ -6,7 +6,9 @@
  *     h: authority heads seen (1..16 ids, strictly ascending), e: epoch, k: key id (8),
  *     n: nonce (24), x: ciphertext (<= LIMITS.maxCiphertextBytes),
  *     o?: 'edit' | 'delete' | 'react' | 'unreact', f?: target message id (32; present iff o is),
- *     m?: id of the file the message shares (32; new messages only; equals the content's fl.i) }
+ *     m?: id of the file the message shares (32; new messages only; equals the content's fl.i),
+ *     p?: addressee account (32): the direct form (PROTOCOL 13.3): c is then the addressee's inbox,
+ *         x a direct box of ratchet ciphertexts, e = 0, k and n all zero, and o, f, m absent }
  *
  * x = XChaCha20-Poly1305(epoch key, n, aad).encrypt(content), with
  * aad = H("parley/v1/aad" || r || c || u64be(e) || a || u64be(s)), so a ciphertext lifted into
@@ -45,9 +47,11 @@ export interface Envelope {
   readonly target: Uint8Array | undefined;
   /** The file this message shares (PROTOCOL 11.3), in the clear so that hubs can tie chunks to it. */
   readonly file?: Uint8Array | undefined;
+  /** The direct form (PROTOCOL 13.3): the account whose inbox channel `channel` is. */
+  readonly peer?: Uint8Array | undefined;
 }
 
-const KEYS = ['a', 'u', 'r', 'c', 's', 'l', 'h', 'e', 'k', 'n', 'x', 'o', 'f', 'm'];
+const KEYS = ['a', 'u', 'r', 'c', 's', 'l', 'h', 'e', 'k', 'n', 'x', 'o', 'f', 'm', 'p'];
 
 const positive = (n: number, field: string): number => {
   if (n < 1) throw new InvalidFieldError(field, 'must be at least 1');
@@ -74,6 +78,7 @@ export const envelopeCodec: BodyCodec<Envelope> = {
       o: v.op,
       f: v.target,
       m: v.file,
+      p: v.peer,
     }),
   read: (m: CborMap, f: string): Envelope => {
     onlyKeys(m, KEYS, f);
@@ -99,6 +104,14 @@ export const envelopeCodec: BodyCodec<Envelope> = {
       op,
       target,
     };
+    const peer = optBytes(m, 'p', f, 32);
+    if (peer !== undefined) {
+      if (op !== undefined || file !== undefined) throw new InvalidFieldError(`${f}.p`, 'a direct envelope is a new message and shares no file');
+      if (body.epoch !== 0) throw new InvalidFieldError(`${f}.e`, 'must be 0 in a direct envelope');
+      if (body.keyId.some((b) => b !== 0)) throw new InvalidFieldError(`${f}.k`, 'must be all zero in a direct envelope');
+      if (body.nonce.some((b) => b !== 0)) throw new InvalidFieldError(`${f}.n`, 'must be all zero in a direct envelope');
+      return { ...body, peer };
+    }
     return file === undefined ? body : { ...body, file };
   },
   signer: (v) => v.device,

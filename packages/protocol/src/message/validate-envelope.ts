@@ -56,6 +56,7 @@ export const headsPosition = (view: AuthorityView, heads: readonly Uint8Array[],
 /** Authority checks for an opened envelope. Returns its position; throws a typed ProtocolError. */
 export const validateEnvelope = (env: Signed<Envelope>, view: AuthorityView): ValidEnvelope => {
   const b = env.body;
+  if (b.peer !== undefined) throw new InvalidFieldError('envelope.p', 'a direct envelope (validateDirectEnvelope judges it)');
   if (!equals(b.room, view.roomId)) throw new InvalidFieldError('envelope.r', 'not this room');
   const p = headsPosition(view, b.heads, 'envelope.h');
   const device = assertDeviceOf(view, b.device, b.account, 'envelope.a');

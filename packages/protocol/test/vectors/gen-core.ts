@@ -94,6 +94,16 @@ export const generate = (): Record<string, VectorFile> => {
   const s = room.state;
   const head = (action: Parameters<typeof nextEntry>[2], who = bob) => nextEntry(s, who.author, action, T0 + 50_000, crypto);
   const entryBody = nextEntry(s, bob.author, { kind: 'leave' }, T0, crypto).body;
+  const general = (s.channels()[0] as { id: Uint8Array }).id;
+  const modDelete = head({ kind: 'delete_message', channel: general, message: new Uint8Array(32).fill(0xab), author: bob.key, reason: 'off-topic' }, owner);
+  const modDeletePayload = entryCodec.write(modDelete.body);
+  const fileRules = head(
+    { kind: 'set_policy', policy: { ...OPEN_POLICY, files: { maxBytes: 8 * 1024 * 1024, types: ['application/pdf', 'image/*'] } } },
+    owner,
+  );
+  const fileRulesPayload = entryCodec.write(fileRules.body);
+  const withFiles = (f: unknown) =>
+    hex(resign('AUTHORITY_ENTRY', cborEncode({ ...fileRulesPayload, po: { ...(fileRulesPayload.po as object), f } }), owner.device.sign.secret));
 
   return {
     'device-cert.json': single(
@@ -163,7 +173,29 @@ export const generate = (): Record<string, VectorFile> => {
         },
         { name: 'ban-with-purge', hex: hex(ban.bytes), id: hex(ban.id), expect: { kind: 'ban', purge: true, reason: 'spam' } },
         { name: 'revoke-with-cutoffs', hex: hex(revoke.bytes), id: hex(revoke.id), expect: { kind: 'revoke' } },
+        {
+          name: 'delete-message-with-reason',
+          hex: hex(modDelete.bytes),
+          id: hex(modDelete.id),
+          expect: { kind: 'delete_message', author: hex(bob.key), reason: 'off-topic' },
+        },
         { name: 'set-discovery', hex: hex(discovery.bytes), id: hex(discovery.id), expect: { kind: 'set_discovery' } },
+        {
+          name: 'set-policy-file-rules',
+          hex: hex(fileRules.bytes),
+          id: hex(fileRules.id),
+          expect: {
+            kind: 'set_policy',
+            policy: {
+              join: 'open',
+              durability: 'replicated',
+              hubs: [],
+              historyVisible: true,
+              iceServers: [],
+              files: { maxBytes: 8 * 1024 * 1024, types: ['application/pdf', 'image/*'] },
+            },
+          },
+        },
         { name: 'set-discovery-unlisted', hex: hex(unlisted.bytes), id: hex(unlisted.id), expect: { kind: 'set_discovery' } },
       ],
       [
@@ -179,6 +211,48 @@ export const generate = (): Record<string, VectorFile> => {
           hex: hex(resign('AUTHORITY_ENTRY', cborEncode({ ...entryCodec.write(entryBody), k: 'coronate' }), bob.device.sign.secret)),
           error: 'ERR_FIELD',
           note: 'kind must be one of the entry kinds',
+        },
+        {
+          name: 'delete-reason-over-limit',
+          hex: hex(resign('AUTHORITY_ENTRY', cborEncode({ ...modDeletePayload, rs: 'x'.repeat(1025) }), owner.device.sign.secret)),
+          error: 'ERR_LIMIT',
+          note: 'a removal reason is at most maxTextBytes (1,024) of UTF-8, like a ban reason',
+        },
+        {
+          name: 'delete-reason-multiline',
+          hex: hex(resign('AUTHORITY_ENTRY', cborEncode({ ...modDeletePayload, rs: 'off\ntopic' }), owner.device.sign.secret)),
+          error: 'ERR_FIELD',
+          note: 'a removal reason is one line: control characters are refused',
+        },
+        {
+          name: 'file-rules-empty',
+          hex: withFiles({}),
+          error: 'ERR_FIELD',
+          note: 'file rules name a size or types; without either the f key is absent',
+        },
+        {
+          name: 'file-rules-zero-bytes',
+          hex: withFiles({ z: 0 }),
+          error: 'ERR_FIELD',
+          note: 'the largest file is at least 1 byte',
+        },
+        {
+          name: 'file-rules-over-protocol-limit',
+          hex: withFiles({ z: 2 * 1024 * 1024 * 1024 + 1 }),
+          error: 'ERR_FIELD',
+          note: 'a room may lower the largest file, not raise it above maxFileBytes',
+        },
+        {
+          name: 'file-rules-type-upper-case',
+          hex: withFiles({ t: ['Image/*'] }),
+          error: 'ERR_FIELD',
+          note: 'a media type rule is type/subtype or type/*, lower case',
+        },
+        {
+          name: 'file-rules-types-unsorted',
+          hex: withFiles({ t: ['image/*', 'application/pdf'] }),
+          error: 'ERR_FIELD',
+          note: 'types are sorted and unique (one canonical encoding)',
         },
         {
           name: 'field-of-another-kind',

@@ -141,6 +141,12 @@ export class IndexedDbFileStore implements FileStore {
     });
   }
 
+  /** Every file recorded here, least recently used first (to list or clear what the browser keeps). */
+  async records(): Promise<FileRecord[]> {
+    const rows = (await transact(this.#db, 'records', [FILES], 'readonly', (tx) => request(tx.objectStore(FILES).index('used').getAll()))) as FileRow[];
+    return rows.map(plain);
+  }
+
   async held(id: Uint8Array): Promise<number[]> {
     const keys = await transact(this.#db, 'held', [CHUNKS], 'readonly', (tx) =>
       request(tx.objectStore(CHUNKS).getAllKeys(IDBKeyRange.bound([k(id), 0], [k(id), MAX_INDEX]))),

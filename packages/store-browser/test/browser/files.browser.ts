@@ -26,6 +26,11 @@ describe('IndexedDB file store: budget and LRU eviction', () => {
         await files.putChunk(rec(k).id, 0, bytes(1000, k));
       }
       assert.deepEqual(await files.usage(), { files: 3, chunks: 3, bytes: 3000 });
+      assert.deepEqual(
+        (await files.records()).map((r) => r.id[0]),
+        [1, 2, 3],
+        'records: every file, least recently used first',
+      );
       // Reading file 1 makes file 2 the least recently used.
       assert.deepEqual(await files.chunk(rec(1).id, 0), bytes(1000, 1));
       await files.putFile(rec(4));
@@ -33,6 +38,15 @@ describe('IndexedDB file store: budget and LRU eviction', () => {
       assert.equal(await files.file(rec(2).id), undefined, 'file 2 was evicted');
       assert.deepEqual(await files.held(rec(2).id), []);
       for (const k of [1, 3, 4]) assert.notEqual(await files.file(rec(k).id), undefined, `file ${k} is kept`);
+      assert.deepEqual(
+        (await files.records()).map((r) => [r.id[0], r.message[0], r.size]),
+        [
+          [3, 203, 3000],
+          [1, 201, 3000],
+          [4, 204, 3000],
+        ],
+        'records after a read and an eviction',
+      );
       assert.deepEqual(await files.usage(), { files: 3, chunks: 3, bytes: 3000 });
       // A file larger than the whole budget evicts the others, then is refused; what was written stays.
       await files.putFile(rec(5));

@@ -6,17 +6,21 @@
  * and under their speaker's device key); its page is closed and audio resumes through the next in
  * line within 3 s.
  *
- * Status: not yet passing, so not in npm test (`npm run test:voice-forward`). Measured on this shared
- * 2-core machine (2026-12-02, nothing else running): five Chromium renderers with audio bring the
- * load average to 13; the forwarder's page, which runs every frame transform on its main thread and
- * paces its twelve relay senders with twelve Opus-encoded placeholder tones, is late for a 100 ms
- * timer by up to 9.4 s per 10 s window (the listeners' pages by 1-2 s), so libp2p's ping to it
- * times out (5 s minimum) and its one connection, to alice, is aborted every 30-45 s; with no
- * signalling its roster empties and the call falls back to the mesh and is elected again. Fixed on
- * the way: an offer from a peer that moved to another topology first was taken by the old link (now
- * one link per remote device), and the pages had no bootstrap to dial again (the invite's
- * addresses now). What would help: frame transforms in a worker (RTCRtpScriptTransform) and one
- * placeholder per listener instead of per relayed speaker.
+ * Not part of npm test yet (`npm run test:voice-forward`; about 20 s when it passes, 7 minutes
+ * allowed): not reliable enough on this shared 2-core machine. Measured 2026-12-03 at load 10-12
+ * (a CI rehearsal and other benches running), 8 runs of this version: 6 passed; everyone hears the
+ * other four through one forwarder 9-16 s after the pages enter; 200 of 200 relayed frames sampled
+ * open to their speaker's own frames; forwarder's page closed -> audio from the other three at every
+ * page through the new forwarder in 1.1-3.0 s. Failed: once the failover took 3.06 s at every page
+ * (over the 3 s target), once the pages starved beside a second five-page Chromium run (the call
+ * entered after 205 s). What made it pass at all: every frame transform in the engine's worker (the
+ * forwarder page's main thread was late by up to 9.4 s per 10 s; now at most ~0.5 s), and the
+ * engine fixes of 2026-12-03 (stale and crossed links, offers applied to the wrong connection, a
+ * quiet forwarder given up after 1.2 s without frames or ICE's ~2.5 s 'disconnected').
+ * Node's calls into the pages (Playwright evaluate) take 50 ms to 20 s each on a loaded machine while
+ * the pages keep their own timers: the test makes them side by side and times the failover inside
+ * the pages. Six or more people: not measured here (five browser contexts is what this machine
+ * carries next to the other suites).
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -37,9 +41,21 @@ after(async () => {
 
 const state = async (p: Page) => ({ topology: await call(p, 'topology'), levels: await call(p, 'levels'), diagnostics: await call(p, 'diagnostics') });
 
-it('five people with a mesh limit of 3 talk through an elected forwarder that cannot read them, and survive losing it', { timeout: 280_000 }, async () => {
+it('five people with a mesh limit of 3 talk through an elected forwarder that cannot read them, and survive losing it', { timeout: 420_000 }, async () => {
   const t0 = Date.now();
-  const progress = (what: string) => process.stdout.write(`# ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}\n`);
+  // How late this process's own timers run (alice and Playwright live here): the worst since the last line.
+  let nodeLag = 0;
+  let tick = performance.now();
+  const lagTimer = setInterval(() => {
+    const now = performance.now();
+    nodeLag = Math.max(nodeLag, now - tick - 100);
+    tick = now;
+  }, 100);
+  lagTimer.unref();
+  const progress = (what: string) => {
+    process.stdout.write(`# ${((Date.now() - t0) / 1000).toFixed(1)} s (node late by up to ${Math.round(nodeLag)} ms): ${what}\n`);
+    nodeLag = 0;
+  };
   const pages: Page[] = [];
   for (const name of PEOPLE) pages.push(await v.open(name));
   // Everyone joins the room before anyone talks, one at a time: five joins at once take the room's only other member (alice) past the join timeout on a loaded machine.
@@ -48,26 +64,53 @@ it('five people with a mesh limit of 3 talk through an elected forwarder that ca
   progress('five people in the room');
   for (const p of pages) await call(p, 'enterVoice', 3);
   progress('five people in the call');
-  const hearsAll = async (i: number, among: number[]): Promise<boolean> => {
-    const l = await call(pages[i] as Page, 'levels');
-    return among.every((j) => j === i || (l[devices[j] as string] ?? -1) > HEARD);
-  };
   const all = PEOPLE.map((_, i) => i);
+  const hearsAll = (i: number, l: Record<string, number>): boolean => all.every((j) => j === i || (l[devices[j] as string] ?? -1) > HEARD);
+  // Every 5 s while the call settles, one line per page: who it elected, its links, whom it hears.
+  let lastSnapshot = 0;
+  const snapshot = async () => {
+    if (Date.now() - lastSnapshot < 5_000) return;
+    lastSnapshot = Date.now();
+    const lines = await Promise.all(
+      pages.map(async (p, i) => {
+        const asked = Date.now();
+        const [t, l, d, f] = await Promise.all([call(p, 'topology'), call(p, 'levels'), call(p, 'diagnostics'), call(p, 'stats')]);
+        const heard = Object.entries(l)
+          .filter(([, x]) => x > HEARD)
+          .map(([k]) => k.slice(0, 6));
+        return `${i} ${d.self} ${t.mode === 'forward' ? `fwd ${t.forwarder?.slice(0, 6)}` : 'mesh'} roster ${Object.keys(d.heard).length} hears [${heard}] links [${d.links}] frames ${JSON.stringify(f)} lag ${d.lags.at(-1) ?? '-'} ms, answered in ${Date.now() - asked} ms`;
+      }),
+    );
+    progress(`\n#   ${lines.join('\n#   ')}`);
+  };
   const forwarder = await eventually(
     'everyone elects one forwarder and hears the other four',
     async () => {
-      const tops = await Promise.all(pages.map((p) => call(p, 'topology')));
+      await snapshot();
+      // One call per page (calls to a page take seconds on a loaded machine).
+      const views = await Promise.all(pages.map((p) => call(p, 'view')));
+      const tops = views.map((x) => x.topology);
       const fs = new Set(tops.map((t) => (t.mode === 'forward' ? t.forwarder : 'mesh')));
       if (fs.size !== 1) {
         const seen = await Promise.all(pages.map(async (p) => ({ n: (await call(p, 'participants')).length, d: await call(p, 'diagnostics') })));
         throw new Error(`views differ: ${JSON.stringify(tops)} ${JSON.stringify(seen)}`);
       }
       for (const i of all)
-        if (!(await hearsAll(i, all))) {
+        if (!hearsAll(i, (views[i] as { levels: Record<string, number> }).levels)) {
           const peers = await Promise.all(
             pages.map(async (p) => {
               const d = await call(p, 'diagnostics');
-              return { self: d.self, conns: d.conns, closes: d.closes, lags: d.lags };
+              return {
+                self: d.self,
+                at: d.at,
+                topology: await call(p, 'topology'),
+                links: d.links,
+                conns: d.conns,
+                closes: d.closes,
+                lags: d.lags,
+                log: d.log,
+                heard: d.heard,
+              };
             }),
           );
           throw new Error(
@@ -83,26 +126,40 @@ it('five people with a mesh limit of 3 talk through an elected forwarder that ca
   const fi = devices.indexOf(forwarder);
   assert.ok(fi >= 0, 'the forwarder is one of the people');
   const fPage = pages[fi] as Page;
-  for (const [i, p] of pages.entries()) {
-    const conns = await call(p, 'connections');
-    if (i === fi) assert.equal(conns.length, 4, 'the forwarder holds a connection to each of the four others');
-    else
-      assert.deepEqual(
-        conns.map((c) => c.device),
-        [forwarder],
-        `page ${i} is connected to the forwarder only`,
-      );
-  }
-
+  // Calls to the pages side by side: on this machine one call to a page takes up to 20 s at times.
+  // A link left from another view of the call (a device that thought it was the forwarder) goes once
+  // unwanted for 3 s (the engine's STALE_LINK_MS): the topology settles within a few seconds more.
+  await eventually(
+    'the forwarder holds a link to each of the four others, and each of them one to the forwarder only',
+    async () => {
+      const connections = await Promise.all(pages.map((p) => call(p, 'connections')));
+      for (const [i, conns] of connections.entries()) {
+        if (i === fi) assert.equal(conns.length, 4, 'the forwarder holds a connection to each of the four others');
+        else
+          assert.deepEqual(
+            conns.map((c) => c.device),
+            [forwarder],
+            `page ${i} is connected to the forwarder only`,
+          );
+      }
+      return true;
+    },
+    15_000,
+    250,
+  );
+  progress('connections checked');
   // Raw frames at the forwarder against the speakers' own plaintext frames, over the same 1.5 s.
-  for (const p of pages) await call(p, 'clearPlain');
+  // All at once, and right before the relay sample: a page keeps the next 1,500 (30 s of its microphone).
+  await Promise.all(pages.map((p) => call(p, 'clearPlain')));
   await call(fPage, 'keepRelaySample', 200);
   await new Promise((r) => setTimeout(r, 1500));
   const relayed = await call(fPage, 'relaySample');
-  const plain = new Map<string, Set<string>>();
-  for (const [i, p] of pages.entries()) plain.set(devices[i] as string, new Set(await call(p, 'plainSample')));
-  const { epoch, key } = await call(fPage, 'voiceKey');
+  progress(`${relayed.length} relayed frames sampled`);
+  const [plains, { epoch, key }] = await Promise.all([Promise.all(pages.map((p) => call(p, 'plainSample'))), call(fPage, 'voiceKey')]);
+  const plain = new Map<string, Set<string>>(plains.map((x, i) => [devices[i] as string, new Set(x)]));
   assert.ok(relayed.length >= 50, `the forwarder relayed ${relayed.length} frames in the sample`);
+  const short = relayed.filter((r) => r.frame.length / 2 < 33);
+  assert.equal(short.length, 0, `relayed frames shorter than a sealed frame: ${JSON.stringify(short.slice(0, 5))}`);
   const everyPlain = [...plain.values()].flatMap((s) => [...s]).map((h) => Buffer.from(h, 'hex'));
   const wrongKey = deriveVoiceKey(new Uint8Array(32).fill(7), v.room, v.channel, epoch);
   let matched = 0;
@@ -127,27 +184,35 @@ it('five people with a mesh limit of 3 talk through an elected forwarder that ca
   assert.ok(matched >= relayed.length * 0.9, `${matched} of ${relayed.length} relayed frames open to their speaker's own frames`);
 
   progress('relayed frames checked');
-  // The forwarder's page closes: audio must resume through the next in line within 3 s.
+  // The forwarder's page closes: audio must resume through the next in line within 3 s, as each page measures it.
   const rest = all.filter((i) => i !== fi);
+  const waits = rest.map((i) =>
+    call(
+      pages[i] as Page,
+      'waitForwarded',
+      rest.filter((j) => j !== i).map((j) => devices[j] as string),
+      forwarder,
+      HEARD,
+      30_000,
+    ),
+  );
+  // The waits are in the pages before the forwarder goes (each call takes a moment to arrive).
+  await new Promise((r) => setTimeout(r, 2_000));
   const closedAt = Date.now();
   await fPage.context().close();
   const resumed = await Promise.all(
-    rest.map((i) =>
-      eventually(
-        `page ${i} hears the other three through a new forwarder`,
-        async () => {
-          const t = await call(pages[i] as Page, 'topology');
-          if (t.mode !== 'forward' || t.forwarder === forwarder || t.forwarder === undefined) return false;
-          return (await hearsAll(i, rest)) && { at: Date.now(), forwarder: t.forwarder };
-        },
-        20_000,
-        50,
-      ),
-    ),
+    waits.map(async (w, k) => {
+      const r = await w;
+      assert.ok(r !== undefined, `page ${rest[k]} did not hear the other three through a new forwarder within 30 s`);
+      return r;
+    }),
   );
-  const after = resumed.map((r) => r.at - closedAt);
-  process.stdout.write(`# forwarder page closed -> audio through the new forwarder after ${after.map((ms) => `${ms} ms`).join(', ')}\n`);
+  const resumedAfter = resumed.map((r) => r.at - closedAt);
+  process.stdout.write(`# forwarder closed at ${new Date(closedAt).toISOString().slice(11, 23)}\n`);
+  const logs = await Promise.all(rest.map((i) => call(pages[i] as Page, 'diagnostics')));
+  for (const [k, d] of logs.entries()) process.stdout.write(`# page ${rest[k]}: ${d.log.slice(-6).join(' | ')}\n`);
+  process.stdout.write(`# forwarder page closed -> audio through the new forwarder after ${resumedAfter.map((ms) => `${ms} ms`).join(', ')}\n`);
   assert.equal(new Set(resumed.map((r) => r.forwarder)).size, 1, 'everyone elected the same new forwarder');
-  for (const ms of after) assert.ok(ms <= 3000, `audio resumed after ${ms} ms (target 3000 ms)`);
-  for (const i of rest) await call(pages[i] as Page, 'leave');
+  for (const ms of resumedAfter) assert.ok(ms <= 3000, `audio resumed after ${ms} ms (target 3000 ms)`);
+  await Promise.all(rest.map((i) => call(pages[i] as Page, 'leave')));
 });

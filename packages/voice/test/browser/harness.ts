@@ -1,7 +1,7 @@
 /**
  * The voice suite's harness: a room made by a Node member (alice: the pages' bootstrap peer and
  * their gossip relay; she validates and relays voice signals like any member or hub), a tone file
- * for Chromium's fake microphone (@parley/tests/browser), the bundled page, and one browser context per person.
+ * for Chromium's fake microphone (@parley/tests/browser), the bundled page and frame worker, and one browser context per person.
  */
 import { fileURLToPath } from 'node:url';
 import { createIdentity, ParleyClient } from '@parley/client';
@@ -52,7 +52,13 @@ export const voiceRoom = async (): Promise<VoiceRoom> => {
   const room = await alice.createRoom({ name: 'Voice room', channels: ['general'] });
   const channel = await alice.createChannel(room, 'Lounge', { kind: 'voice' });
   const js = await bundleForBrowser(fileURLToPath(new URL('./voice.browser.ts', import.meta.url)));
-  const server = await startStaticServer({ '/index.html': { body: testPageHtml('voice.js', 'parley voice') }, '/voice.js': { body: js } });
+  // The engine starts its frame worker from `new URL('./frame-worker.ts', import.meta.url)`, which esbuild leaves as it is: next to /voice.js.
+  const worker = await bundleForBrowser(fileURLToPath(new URL('../../src/frame-worker.ts', import.meta.url)));
+  const server = await startStaticServer({
+    '/index.html': { body: testPageHtml('voice.js', 'parley voice') },
+    '/voice.js': { body: js },
+    '/frame-worker.ts': { body: worker, type: 'text/javascript' },
+  });
   const browser = await launchChromium(fakeMicrophoneArgs());
   return {
     alice,
@@ -65,6 +71,8 @@ export const voiceRoom = async (): Promise<VoiceRoom> => {
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
       page.on('pageerror', (e) => process.stderr.write(`[${name}] uncaught: ${e.stack ?? e.message}\n`));
+      page.on('crash', () => process.stderr.write(`[${name}] the page crashed\n`));
+      page.on('close', () => process.stderr.write(`[${name}] the page closed\n`));
       page.on('console', (m) => {
         if (m.type() === 'error') process.stderr.write(`[${name}] ${m.text()}\n`);
       });

@@ -12,8 +12,8 @@ let client: ParleyClient | undefined;
 let engine: VoiceEngine | undefined;
 let link: VoiceLink | undefined;
 const plain: string[] = [];
-let sealedKeep = 0;
 const sealed: string[] = [];
+const relayed: { speaker: string; listener: string; frame: string }[] = [];
 let ended: string | undefined;
 /** The longest the page's main thread was late for a 100 ms timer, per 10 s window (ms). */
 const lags: number[] = [];
@@ -96,12 +96,11 @@ const api = {
       // The fake microphone plays a steady tone: processing meant for speech would treat it as noise.
       audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
-    engine.tap.onPlain = (f) => {
-      if (plain.length < 400) plain.push(toHex(f));
-    };
-    engine.tap.onSealed = (f) => {
-      if (sealed.length < sealedKeep) sealed.push(toHex(f));
-    };
+    // The frame worker reports frames only while asked to (FrameWorker.keep).
+    engine.tap.onPlain = (f) => plain.push(toHex(f));
+    engine.tap.onSealed = (f) => sealed.push(toHex(f));
+    engine.tap.onRelayed = (r) => relayed.push({ speaker: r.speaker, listener: r.listener, frame: toHex(r.frame) });
+    engine.frames.keep({ plain: 400 });
     engine.on('speaking', (e) => speakingLog.push({ ...e, at: Date.now() }));
     engine.on('ended', (e) => {
       ended = e.reason;
@@ -119,6 +118,25 @@ const api = {
     return out;
   },
   speaking: (device: string): boolean => need().speaking(device),
+  /** Topology and received levels in one call (levels as `levels`). */
+  view: () => ({ topology: need().topology(), levels: api.levels() }),
+  /**
+   * Polls every 20 ms, in the page, until the call goes through a forwarder other than `not` and
+   * every one of `devices` is heard above `threshold`: resolves with Date.now() then and the
+   * forwarder, or undefined after `timeoutMs`. Measured here, not from Node, whose calls to a page
+   * take seconds on a loaded machine.
+   */
+  async waitForwarded(devices: string[], not: string, threshold: number, timeoutMs: number): Promise<{ at: number; forwarder: string } | undefined> {
+    const e = need();
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const t = e.topology();
+      if (t.mode === 'forward' && t.forwarder !== undefined && t.forwarder !== not && devices.every((d) => (e.level(d) ?? -1) > threshold))
+        return { at: Date.now(), forwarder: t.forwarder };
+      await sleep(20);
+    }
+    return undefined;
+  },
   /** Re-reads bandwidth now (re-capping the microphone) and returns each connection's cap (bit/s). */
   bitrates: async (): Promise<Record<string, number | undefined>> => {
     await need().quality();
@@ -138,15 +156,38 @@ const api = {
     }
     return -1;
   },
-  stats: () => {
-    const e = need();
-    return { ...e.tap, onPlain: undefined, relayed: e.relay.relayed, overflow: e.relay.overflow };
+  /** The frame worker's counters. */
+  stats: () => need().frameStats(),
+  /** Per link, per transceiver: its mid, direction, the speaker it carries, RTP packets in and out (diagnostics). */
+  rtp: async () => {
+    const conns = need().connections();
+    const pcs = need().peerConnections();
+    return Promise.all(
+      pcs.map(async (pc, i) => {
+        const c = conns[i];
+        const stats = [...(await pc.getStats()).values()] as { type: string; mid?: string; packetsReceived?: number; packetsSent?: number }[];
+        return {
+          link: `${c?.device.slice(0, 6)}:${c?.mode}:${c?.offerer ? 'o' : 'a'}:${c?.state}`,
+          t: pc.getTransceivers().map((t) => {
+            const inb = stats.find((s) => s.type === 'inbound-rtp' && s.mid === t.mid);
+            const out = stats.find((s) => s.type === 'outbound-rtp' && s.mid === t.mid);
+            return `${t.mid}:${t.currentDirection}:${(c?.sources[t.mid ?? ''] ?? '-').slice(0, 6)}:in${inb?.packetsReceived ?? '-'}:out${out?.packetsSent ?? '-'}`;
+          }),
+        };
+      }),
+    );
   },
-  keepRelaySample: (n: number): void => need().relay.keepSample(n),
-  relaySample: (): { speaker: string; listener: string; frame: string }[] => need().relay.sample.map((s) => ({ ...s, frame: toHex(s.frame) })),
+  /** Keeps the next `n` frames this device relays as a forwarder (sealed, as sent). */
+  keepRelaySample: (n: number): void => {
+    relayed.length = 0;
+    need().frames.keep({ relay: n });
+  },
+  relaySample: (): { speaker: string; listener: string; frame: string }[] => [...relayed],
   plainSample: (): string[] => [...plain],
+  /** Forgets the plaintext frames kept and keeps the next 1,500. */
   clearPlain: (): void => {
     plain.length = 0;
+    need().frames.keep({ plain: 1500 });
   },
   /** The channel's voice key of the current epoch (hex) and the epoch: for the test's own decoding. */
   voiceKey: (): { epoch: number; key: string } => {
@@ -162,7 +203,7 @@ const api = {
   /** Keeps the next `n` frames this device seals as they leave. */
   keepSealed: (n: number): void => {
     sealed.length = 0;
-    sealedKeep = n;
+    need().frames.keep({ sealed: n });
   },
   /** The sealed frames kept, with the epoch in each header. */
   sealedSample: (): { epoch: number; frame: string }[] => sealed.map((f) => ({ epoch: parseVoiceFrame(fromHex(f)).epoch, frame: f })),
@@ -202,6 +243,10 @@ const api = {
     ),
     signals: Object.fromEntries(heardSignals),
     self: need().self.slice(0, 6),
+    at: Date.now(),
+    links: need()
+      .connections()
+      .map((c) => `${c.device.slice(0, 6)}:${c.mode}:${c.offerer ? 'o' : 'a'}:${c.state}`),
     closes: closes.slice(-8),
     lags: [...lags],
   }),

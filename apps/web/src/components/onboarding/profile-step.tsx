@@ -46,6 +46,12 @@ export const ProfileStep = () => {
           Continue
         </button>
       </form>
+      <p className="mt-4 text-center text-sm text-[#b5bac1]">
+        Already use Parley on another device?{' '}
+        <a href="/link" className="text-[#00a8fc] underline focus:outline-none focus:ring-2 focus:ring-white">
+          Link this browser
+        </a>
+      </p>
     </StepFrame>
   );
 };

@@ -4,11 +4,16 @@
  * inline from a blob: URL once its decrypted bytes really start like PNG, JPEG, GIF or WebP; the
  * sender's thumbnail stands in while it loads. Anything else (SVG included) is a card with name,
  * size and a Download button; downloads are handed over as application/octet-stream, never opened.
+ * A file the room's file rules refuse now (PROTOCOL 12.5; they may have changed since it was sent)
+ * is a card that says why, with nothing to fetch: the client would refuse the download anyway.
  */
 import type { FileRef } from '@parley/protocol';
 import { thumbnailType } from '@parley/protocol';
 import { useEffect, useMemo, useState } from 'react';
 import { AUTO_PREVIEW_BYTES, formatBytes, looksLikeImage, previewType } from '../../lib/parley/attachments.ts';
+import { ruleProblem } from '../../lib/parley/file-rules.ts';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
+import { useParley } from '../../lib/parley/provider.tsx';
 import { FileIcon } from './icons.tsx';
 import { type FileState, saveBytes, useFileBytes } from './use-file-bytes.ts';
 
@@ -33,7 +38,33 @@ const Progress = ({ state, name }: { state: FileState; name: string }) =>
 
 const buttonClass = 'rounded bg-[#4e5058] px-3 py-1 text-sm font-medium text-white hover:bg-[#6d6f78] focus:outline-none focus:ring-2 focus:ring-white';
 
+/** A file the room's rules refuse: name, size and type, and why, with no Download. */
+const Refused = ({ file, why }: { file: FileRef; why: string }) => (
+  <div data-testid="attachment" data-refused="true" className="mt-1 flex max-w-md items-center gap-3 rounded-lg border border-black/30 bg-[#2b2d31] p-3">
+    <span className="text-[#b5bac1] [&>svg]:h-8 [&>svg]:w-8">
+      <FileIcon />
+    </span>
+    <div className="min-w-0 flex-1">
+      <p data-testid="attachment-name" className="truncate font-medium text-[#dbdee1]">
+        {file.name}
+      </p>
+      <p className="text-xs text-[#b5bac1]">
+        {formatBytes(file.size)} · {file.type}
+      </p>
+      <p data-testid="attachment-refused" className="text-xs text-[#f0b232]">
+        Not fetched: the community’s file rules refuse it. {why}
+      </p>
+    </div>
+  </div>
+);
+
 export const Attachment = ({ roomHex, messageHex, file }: { roomHex: string; messageHex: string; file: FileRef }) => {
+  const { client } = useParley();
+  const refused = ruleProblem(openRoomState(client, roomHex)?.policy().files, file);
+  return refused === undefined ? <Shared roomHex={roomHex} messageHex={messageHex} file={file} /> : <Refused file={file} why={refused} />;
+};
+
+const Shared = ({ roomHex, messageHex, file }: { roomHex: string; messageHex: string; file: FileRef }) => {
   const image = looksLikeImage(file.type) && file.size <= AUTO_PREVIEW_BYTES;
   const f = useFileBytes(roomHex, messageHex, image);
   const [saving, setSaving] = useState(false);

@@ -22,6 +22,8 @@ export interface ChannelActions {
   rename(c: ChannelInfo, name: string): Promise<void>;
   /** DELETE_CHANNEL: gone for everyone, its messages with it. */
   remove(c: ChannelInfo): Promise<void>;
+  /** Opens who may use the channel (SET_CHANNEL_ACL). */
+  permissions(c: ChannelInfo): void;
   leave(): Promise<void>;
   openSettings(): void;
 }
@@ -115,6 +117,7 @@ export const ChannelList = ({
               onSelect={() => actions.select(c)}
               onRename={(name) => actions.rename(c, name)}
               onDelete={() => actions.remove(c)}
+              onPermissions={() => actions.permissions(c)}
             />
           );
         })}

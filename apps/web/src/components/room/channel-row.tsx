@@ -2,12 +2,13 @@
 import type { ChannelInfo } from '@parley/protocol';
 import { useState } from 'react';
 import { ChannelForm } from './channel-form.tsx';
-import { PencilIcon } from './icons.tsx';
+import { LockIcon, PencilIcon } from './icons.tsx';
 import { InlineConfirm } from './inline-confirm.tsx';
 
 /**
- * One text channel in the list: bold with a pip when unread; for those who manage channels a pencil
- * that opens renaming, and there deleting (after an inline confirmation).
+ * One text channel in the list: a lock in place of the # when it is private, bold with a pip when
+ * unread; for those who manage channels a pencil that opens renaming, and there its permissions and
+ * deleting (after an inline confirmation).
  */
 export const ChannelRow = ({
   channel: c,
@@ -17,6 +18,7 @@ export const ChannelRow = ({
   onSelect,
   onRename,
   onDelete,
+  onPermissions,
 }: {
   channel: ChannelInfo;
   active: boolean;
@@ -25,6 +27,7 @@ export const ChannelRow = ({
   onSelect: () => void;
   onRename: (name: string) => Promise<void>;
   onDelete: () => Promise<void>;
+  onPermissions: () => void;
 }) => {
   const [renaming, setRenaming] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -52,13 +55,18 @@ export const ChannelRow = ({
             )}
           </InlineConfirm>
         ) : (
-          <button
-            type="button"
-            onClick={() => setDeleting(true)}
-            className="mb-1 px-2 text-xs text-[#fa777c] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
-          >
-            Delete #{c.name}…
-          </button>
+          <div className="mb-1 flex justify-between px-2">
+            <button type="button" onClick={onPermissions} className="text-xs text-[#00a8fc] hover:underline focus:outline-none focus:ring-2 focus:ring-white">
+              Permissions…
+            </button>
+            <button
+              type="button"
+              onClick={() => setDeleting(true)}
+              className="text-xs text-[#fa777c] hover:underline focus:outline-none focus:ring-2 focus:ring-white"
+            >
+              Delete #{c.name}…
+            </button>
+          </div>
         )}
         <ChannelForm
           label={`Rename #${c.name}`}
@@ -84,9 +92,16 @@ export const ChannelRow = ({
           active ? 'bg-[#404249] text-white' : unread ? 'font-semibold text-white hover:bg-[#35373c]' : 'text-[#b5bac1] hover:bg-[#35373c] hover:text-[#dbdee1]'
         } ${canManage ? 'pr-8' : ''}`}
       >
-        <span aria-hidden="true" className="mr-1.5 text-[#949ba4]">
-          #
-        </span>
+        {c.acl === undefined ? (
+          <span aria-hidden="true" className="mr-1.5 text-[#949ba4]">
+            #
+          </span>
+        ) : (
+          <span data-testid="private-channel" className="mr-1 inline-flex translate-y-0.5 text-[#949ba4] [&>svg]:h-4 [&>svg]:w-4">
+            <LockIcon />
+            <span className="sr-only">private channel </span>
+          </span>
+        )}
         {c.name}
         {unread && <span className="sr-only">, unread messages</span>}
       </button>

@@ -24,8 +24,10 @@ export interface Chat {
   remove(m: HistoryMessage): Promise<void>;
   /** What this person may do to a message that is not theirs (the log decides; see moderation.ts). */
   rights(m: HistoryMessage): { readonly delete: boolean; readonly pin: boolean };
-  /** A moderator's DELETE_MESSAGE entry: the message becomes a tombstone for everyone. */
-  moderate(m: HistoryMessage): Promise<void>;
+  /** A moderator's DELETE_MESSAGE entry, with an optional reason: the message becomes a tombstone for everyone. */
+  moderate(m: HistoryMessage, reason?: string): Promise<void>;
+  /** For a removed message: the capability it was removed under (none for the author's own) and the remover's reason. */
+  removal(m: HistoryMessage): { readonly capability: string | undefined; readonly reason: string | undefined } | undefined;
   pin(m: HistoryMessage, on: boolean): Promise<void>;
 }
 

@@ -3,13 +3,16 @@
  * The message box: Enter sends, Shift+Enter breaks the line. A send resolves once the message is in
  * the durable outbox. It carries the reply being written (shown above the box, Escape drops it) and
  * completes `@` mentions from the room's members. A file (the + button, dropped on the box or pasted)
- * waits above the box and goes with the next send, the text as its caption.
+ * waits above the box and goes with the next send, the text as its caption; one over the portal's
+ * limit or refused by the room's file rules is refused at once, in words.
  */
 import type { ChannelInfo, HistoryMessage } from '@parley/protocol';
 import { fromHex, TYPING_REPEAT_MS } from '@parley/protocol';
 import { type KeyboardEvent, useRef, useState } from 'react';
 import { attachmentName, attachmentProblem, attachmentType } from '../../lib/parley/attachments.ts';
+import { pickedFileProblem } from '../../lib/parley/file-rules.ts';
 import { completeMention, type Mentionable, matchMembers, mentionedAccounts, mentionQuery } from '../../lib/parley/mentions.ts';
+import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { makeThumbnail } from '../../lib/parley/thumbnail.ts';
 import { AttachButton, AttachmentChip, SendingProgress } from './attachment-draft.tsx';
@@ -56,7 +59,8 @@ export const Composer = ({
   const [attached, setAttached] = useState<File | undefined>(undefined);
   const [sending, setSending] = useState<{ name: string; done: number; abort: AbortController } | undefined>(undefined);
   const attach = (f: File) => {
-    const problem = attachmentProblem(f);
+    // The portal's own limit, then the room's rules (PROTOCOL 12.5), before anything is encrypted.
+    const problem = attachmentProblem(f) ?? pickedFileProblem(openRoomState(p.client, roomHex)?.policy().files, f);
     setError(problem);
     if (problem === undefined) setAttached(f);
     box.current?.focus();

@@ -2,7 +2,8 @@
 /**
  * An action asked about in place (no browser dialog): the question (its legend, for screen readers,
  * and shown, or `shown` in its place, unless `quiet`), a red confirm button and Cancel. `stacked` puts the question on its own
- * line above the buttons. Anything passed as children (an error line) follows the buttons.
+ * line above the buttons. `field` (an input the action takes) sits before the buttons; anything
+ * passed as children (an error line) follows them.
  */
 import type { ReactNode } from 'react';
 
@@ -15,6 +16,7 @@ export const InlineConfirm = ({
   className,
   quiet = false,
   stacked = false,
+  field,
   children,
 }: {
   question: string;
@@ -26,6 +28,7 @@ export const InlineConfirm = ({
   className: string;
   quiet?: boolean;
   stacked?: boolean;
+  field?: ReactNode;
   children?: ReactNode;
 }) => (
   <fieldset className={`flex items-center ${stacked ? 'flex-wrap' : ''} ${className}`}>
@@ -35,6 +38,7 @@ export const InlineConfirm = ({
         {shown ?? question}
       </span>
     )}
+    {field}
     <button
       type="button"
       onClick={onConfirm}

@@ -1,6 +1,7 @@
 'use client';
 import { fromHex } from '@parley/protocol';
 import { useState } from 'react';
+import { rememberInvite } from '../../lib/parley/made-invites.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { InlineConfirm } from './inline-confirm.tsx';
 import { QrCode } from './qr-code.tsx';
@@ -32,18 +33,28 @@ export const InviteButton = ({ roomHex, roomName }: { roomHex: string; roomName:
   const make = async () => {
     const c = p.client;
     if (c === undefined) return;
-    const url = c.createInvite(fromHex(roomHex), {
-      name: roomName,
-      maxUses: uses,
-      expiresAt: expiry === 0 ? 0 : Date.now() + expiry,
-      addrs: [
-        ...p.config.bootstrap,
-        ...c.node
-          .multiaddrs()
-          .filter((a) => a.includes('/p2p-circuit/'))
-          .slice(0, 3),
-      ],
-    });
+    let url: string;
+    try {
+      // In a follower tab the leading tab signs it (tab-bus.ts), so this may be a promise.
+      url = await Promise.resolve(
+        c.createInvite(fromHex(roomHex), {
+          name: roomName,
+          maxUses: uses,
+          expiresAt: expiry === 0 ? 0 : Date.now() + expiry,
+          addrs: [
+            ...p.config.bootstrap,
+            ...c.node
+              .multiaddrs()
+              .filter((a) => a.includes('/p2p-circuit/'))
+              .slice(0, 3),
+          ],
+        }),
+      );
+    } catch (e) {
+      setSaid(`No link made: ${(e as Error).message}`);
+      return;
+    }
+    rememberInvite(roomHex, url);
     setLink(url);
     setSaid(undefined);
     setRevoking(false);

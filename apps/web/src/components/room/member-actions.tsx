@@ -40,6 +40,12 @@ export const MemberActions = ({
   const [purge, setPurge] = useState(false);
   // A role box shows what was clicked until the signed entry is in (then the log's answer).
   const [clicked, setClicked] = useState<Readonly<Record<string, boolean>>>({});
+  // What the last role change or mute could not do, in words (the menu reopens to say it).
+  const [failure, setFailure] = useState<string | undefined>(undefined);
+  const failed = (what: string) => (e: unknown) => {
+    setFailure(`${what}: ${(e as Error)?.message ?? String(e)}`);
+    setOpen(true);
+  };
   if (!rights.kick && !rights.ban && !rights.mute && !rights.outranked && roles.length === 0) return null;
   const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
   const ask = (what: 'kick' | 'ban') => {
@@ -73,6 +79,11 @@ export const MemberActions = ({
           }}
           className="absolute top-7 right-0 z-30 w-44 rounded-md bg-[#111214] p-1.5 shadow-xl"
         >
+          {failure !== undefined && (
+            <p role="alert" className="mb-1 px-2 py-1 text-xs text-red-300">
+              {failure}
+            </p>
+          )}
           {rights.outranked ? (
             <>
               <button type="button" disabled className={`${item} cursor-not-allowed text-[#949ba4]`}>
@@ -96,9 +107,10 @@ export const MemberActions = ({
                         onChange={(e) => {
                           const on = e.target.checked;
                           setClicked((c) => ({ ...c, [r.id]: on }));
+                          setFailure(undefined);
                           void calls
                             .setRole(r.id, on)
-                            .catch(() => undefined)
+                            .catch(failed(on ? `Could not give ${name} the ${r.name} role` : `Could not take the ${r.name} role from ${name}`))
                             .finally(() =>
                               setClicked((c) => {
                                 const { [r.id]: _, ...rest } = c;
@@ -118,7 +130,8 @@ export const MemberActions = ({
                   type="button"
                   onClick={() => {
                     setOpen(false);
-                    void calls.mute(!muted);
+                    setFailure(undefined);
+                    void calls.mute(!muted).catch(failed(`Could not ${muted ? 'unmute' : 'mute'} ${name}`));
                   }}
                   className={`${item} text-[#dbdee1] hover:bg-[#404249]`}
                 >

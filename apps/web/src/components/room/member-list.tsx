@@ -1,5 +1,6 @@
 'use client';
 import { CAP, fromHex, type MemberInfo, ROLE_MEMBER, toHex } from '@parley/protocol';
+import { useState } from 'react';
 import { cssColor } from '../../lib/parley/colors.ts';
 import { approvalRights, grantableRoles, rightsOver, roleBadges } from '../../lib/parley/moderation.ts';
 import { collidingNames, shownAs } from '../../lib/parley/names.ts';
@@ -8,6 +9,7 @@ import { useParley } from '../../lib/parley/provider.tsx';
 import { useMemberStatuses } from '../../lib/parley/use-member-statuses.ts';
 import { Avatar } from './avatar.tsx';
 import { BannedList } from './banned-list.tsx';
+import { DmDialog } from './dm-dialog.tsx';
 import { MemberActions } from './member-actions.tsx';
 import { type ShownStatus, StatusDot } from './status-dot.tsx';
 
@@ -15,11 +17,13 @@ const ORDER: Record<ShownStatus, number> = { online: 0, idle: 1, invisible: 2, o
 
 /**
  * Members with their status (online first, then idle, then offline, dimmed), role badges (the
- * creator's "Owner" first), Kick / Ban for those who may, and (for them) who is banned.
+ * creator's "Owner" first), Message (a direct conversation, PROTOCOL 13), Kick / Ban for those who
+ * may, and (for them) who is banned.
  */
 export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; roomName: string; members: readonly MemberInfo[] }) => {
   const { identity, client, invisible } = useParley();
   const statuses = useMemberStatuses(client, roomHex);
+  const [dmWith, setDmWith] = useState<{ account: Uint8Array; name: string } | undefined>(undefined);
   const me = identity?.account.publicKey;
   const meHex = me === undefined ? undefined : toHex(me);
   const statusOf = (account: Uint8Array): ShownStatus => {
@@ -43,6 +47,7 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
       <p data-testid="online-count" className="px-2 pb-2 text-xs text-[#949ba4]">
         {online} online
       </p>
+      {dmWith !== undefined && <DmDialog account={dmWith.account} name={dmWith.name} onClose={() => setDmWith(undefined)} />}
       <ul data-testid="members" className="space-y-1">
         {shown.map(({ m, status }, i) => {
           const s = as[i] ?? shownAs(m.account, identity);
@@ -67,7 +72,7 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
                   {s.me ? ' (you)' : ''}
                 </span>
                 {m.muted && (
-                  <span data-testid="muted-badge" className="mr-1 inline-block rounded bg-[#f0b232]/20 px-1.5 text-[11px] font-medium text-[#f0b232]">
+                  <span data-testid="muted-badge" className="mr-1 inline-block rounded bg-[#3d3113] px-1.5 text-[11px] font-medium text-[#f0b232]">
                     Muted
                   </span>
                 )}
@@ -90,6 +95,16 @@ export const MemberList = ({ roomHex, roomName, members }: { roomHex: string; ro
                   </span>
                 )}
               </span>
+              {client !== undefined && !s.me && (
+                <button
+                  type="button"
+                  aria-label={`Message ${name}`}
+                  onClick={() => setDmWith({ account: m.account, name })}
+                  className="ml-auto shrink-0 rounded px-1.5 text-xs text-[#dbdee1] hover:bg-[#404249] hover:text-white focus:outline-none focus:ring-2 focus:ring-white"
+                >
+                  Message
+                </button>
+              )}
               {client !== undefined && (
                 <MemberActions
                   name={name}

@@ -2,7 +2,8 @@
 /**
  * The toolbar over a message (shown on hover and whenever focus is inside the message): react, reply,
  * for one's own messages edit and delete, for a moderator delete (someone else's, outranked) and pin.
- * Delete asks first, inline (no browser dialog), saying whose message goes.
+ * Delete asks first, inline (no browser dialog), saying whose message goes; a moderator may give a
+ * reason, which the tombstone shows to everyone.
  */
 import type { HistoryMessage } from '@parley/protocol';
 import { useState } from 'react';
@@ -19,6 +20,7 @@ export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryM
   const chat = useChat();
   const [picking, setPicking] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
   if (m.deleted !== undefined) return null;
   const may = mine ? { delete: true, pin: chat.rights(m).pin } : chat.rights(m);
   const question = mine ? 'Delete this message?' : `Delete ${chat.shown(m.author).name}’s message for everyone?`;
@@ -29,10 +31,29 @@ export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryM
         confirmLabel="Delete"
         onConfirm={() => {
           setConfirming(false);
-          void (mine ? chat.remove(m) : chat.moderate(m));
+          void (mine ? chat.remove(m) : chat.moderate(m, reason));
         }}
         onCancel={() => setConfirming(false)}
         className="absolute -top-4 right-4 z-10 gap-2 rounded-md bg-[#2b2d31] px-2 py-1 text-sm shadow-lg ring-1 ring-black/40"
+        field={
+          mine ? undefined : (
+            <input
+              aria-label="Reason (optional, shown to everyone)"
+              placeholder="Reason (optional)"
+              value={reason}
+              maxLength={200}
+              onChange={(e) => setReason(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  setConfirming(false);
+                  void chat.moderate(m, reason);
+                }
+              }}
+              className="w-44 rounded bg-[#1e1f22] px-2 py-0.5 text-sm text-[#dbdee1] placeholder:text-[#949ba4] outline-none focus:ring-2 focus:ring-[#5865f2]"
+            />
+          )
+        }
       />
     );
   return (
@@ -85,7 +106,16 @@ export const MessageActions = ({ message: m, mine, onEdit }: { message: HistoryM
         </button>
       )}
       {may.delete && (
-        <button type="button" aria-label="Delete" title="Delete" onClick={() => setConfirming(true)} className={`${iconButton} hover:text-[#f23f43]`}>
+        <button
+          type="button"
+          aria-label="Delete"
+          title="Delete"
+          onClick={() => {
+            setReason('');
+            setConfirming(true);
+          }}
+          className={`${iconButton} hover:text-[#f23f43]`}
+        >
           <TrashIcon />
         </button>
       )}

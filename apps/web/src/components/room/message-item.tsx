@@ -14,6 +14,24 @@ import { MessageTime } from './message-time.tsx';
 import { Reactions } from './reactions.tsx';
 import { ReplyQuote } from './reply-quote.tsx';
 
+/** "message removed by Alice under DELETE_MESSAGES: off-topic": who, the capability, and the reason when one was given. */
+const Removal = ({ chat, message: m }: { chat: ReturnType<typeof useChat>; message: HistoryMessage }) => {
+  const r = chat.removal(m);
+  const by = m.deleted === undefined ? '' : chat.shown(m.deleted.by).name;
+  return (
+    <>
+      message removed by {by}
+      {r?.capability !== undefined && (
+        <>
+          {' under '}
+          <span className="rounded bg-[#1e1f22] px-1 font-mono text-xs not-italic text-[#b5bac1]">{r.capability}</span>
+        </>
+      )}
+      {r?.reason !== undefined && `: ${r.reason}`}
+    </>
+  );
+};
+
 const sameAuthor = (a: HistoryMessage | undefined, b: HistoryMessage) => a !== undefined && toHex(a.author) === toHex(b.author);
 
 /**
@@ -42,7 +60,7 @@ export const MessageItem = ({
   const body =
     m.deleted !== undefined ? (
       <em data-testid="tombstone" className="text-[#949ba4]">
-        {m.deleted.reason === 'author' ? 'message deleted' : `message deleted by a moderator (${chat.shown(m.deleted.by).name})`}
+        {m.deleted.reason === 'author' ? 'message deleted' : <Removal chat={chat} message={m} />}
       </em>
     ) : m.text === undefined && m.file !== undefined ? null : m.text === undefined ? (
       <em data-testid="sealed" className="text-[#949ba4]">
@@ -84,7 +102,7 @@ export const MessageItem = ({
             {body}
             {m.edited && m.deleted === undefined && <span className="ml-1 text-xs text-[#949ba4]">(edited)</span>}
             {queued && (
-              <span data-testid="queued" className="ml-2 rounded bg-[#f0b232]/20 px-1.5 text-xs text-[#f0b232]">
+              <span data-testid="queued" className="ml-2 rounded bg-[#3d3113] px-1.5 text-xs text-[#f0b232]">
                 queued
               </span>
             )}

@@ -1,7 +1,8 @@
 'use client';
 import type { ChannelInfo, HistoryMessage } from '@parley/protocol';
-import { fromHex, toHex } from '@parley/protocol';
+import { fromHex, removalCapability, removalReason, toHex } from '@parley/protocol';
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { accessSummary } from '../../lib/parley/channel-access.ts';
 import { messageRights } from '../../lib/parley/moderation.ts';
 import { shownAs } from '../../lib/parley/names.ts';
 import { openRoomState } from '../../lib/parley/open-room-state.ts';
@@ -14,7 +15,9 @@ import { useTyping } from '../../lib/parley/use-typing.ts';
 import { perfMark } from '../../lib/perf-marks.ts';
 import { type Chat, ChatProvider } from './chat-context.tsx';
 import { Composer } from './composer.tsx';
+import { LockIcon, ShieldIcon } from './icons.tsx';
 import { MessageItem } from './message-item.tsx';
+import { PinnedMessages } from './pinned-messages.tsx';
 import { SyncBar } from './sync-bar.tsx';
 
 /** Within this many pixels of the top, older messages are paged in; of the bottom, new ones keep the view at the end. */
@@ -31,12 +34,15 @@ export const MessagePane = ({
   view,
   onOpenNav,
   onLoadOlder,
+  onPermissions,
 }: {
   room: KnownRoom;
   channel: ChannelInfo | undefined;
   view: RoomView;
   onOpenNav: () => void;
   onLoadOlder: () => void;
+  /** Opens who may use the channel (everyone may look; MANAGE_CHANNELS holders change it). */
+  onPermissions: (c: ChannelInfo) => void;
 }) => {
   const { client, identity } = useParley();
   const scroller = useRef<HTMLElement>(null);
@@ -104,6 +110,11 @@ export const MessagePane = ({
     return mark !== undefined && toHex(m.author) !== meHex && t > mark && t <= since.opened;
   };
   const firstNew = view.messages.find(arrivedUnseen);
+  const accessSummaryOf = (c: ChannelInfo): string => {
+    const st = openRoomState(client, room.hex);
+    const roomId = fromHex(room.hex);
+    return st === undefined || c.acl === undefined ? 'Private' : accessSummary(st, c.acl, (a) => shownAs(a, identity, (x) => client?.profile(roomId, x)).name);
+  };
 
   const chat = useMemo<Chat>(() => {
     const roomId = fromHex(room.hex);
@@ -141,9 +152,14 @@ export const MessagePane = ({
         const st = openRoomState(client, room.hex);
         return st === undefined || identity === undefined ? { delete: false, pin: false } : messageRights(st, identity.account.publicKey, m.author);
       },
-      moderate: async (m) => {
+      moderate: async (m, reason) => {
         const { c, ch } = need();
-        await c.deleteMessage(roomId, ch, m.id);
+        await c.deleteMessage(roomId, ch, m.id, { reason });
+      },
+      removal: (m) => {
+        const st = openRoomState(client, room.hex);
+        if (m.deleted === undefined) return undefined;
+        return { capability: removalCapability(m.deleted, m.author), reason: st === undefined ? undefined : removalReason(st, m.deleted) };
       },
       pin: async (m, on) => {
         const { c, ch } = need();
@@ -164,13 +180,36 @@ export const MessagePane = ({
             <span aria-hidden="true">☰</span>
             <span className="sr-only">Communities and channels</span>
           </button>
-          <h2 className="truncate font-semibold text-white">
-            <span aria-hidden="true" className="mr-1 text-[#949ba4]">
-              #
-            </span>
+          <h2 className="flex min-w-0 items-center truncate font-semibold text-white">
+            {channel?.acl === undefined ? (
+              <span aria-hidden="true" className="mr-1 text-[#949ba4]">
+                #
+              </span>
+            ) : (
+              <span className="mr-1 inline-flex text-[#949ba4]">
+                <LockIcon />
+                <span className="sr-only">private channel </span>
+              </span>
+            )}
             {channel?.name ?? '…'}
           </h2>
           {channel !== undefined && channel.topic !== '' && <p className="ml-3 truncate text-sm text-[#b5bac1]">{channel.topic}</p>}
+          {channel !== undefined && (
+            <div className="ml-auto flex shrink-0 items-center gap-1 pl-2">
+              <PinnedMessages roomHex={room.hex} channel={channel} />
+              <button
+                type="button"
+                data-testid="channel-access"
+                aria-label={`Permissions of #${channel.name}`}
+                title={channel.acl === undefined ? 'Open to every member' : accessSummaryOf(channel)}
+                onClick={() => onPermissions(channel)}
+                className="flex h-8 items-center gap-1 rounded px-1.5 text-[#b5bac1] hover:text-white focus:outline-none focus:ring-2 focus:ring-white"
+              >
+                {channel.acl === undefined ? <ShieldIcon /> : <LockIcon />}
+                {channel.acl !== undefined && <span className="text-xs font-semibold">Private</span>}
+              </button>
+            </div>
+          )}
         </header>
         {syncing !== undefined && <SyncBar progress={syncing} />}
         <section ref={scroller} onScroll={onScroll} aria-label="Messages" aria-live="polite" data-testid="messages" className="flex-1 overflow-y-auto py-4">

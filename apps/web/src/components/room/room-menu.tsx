@@ -1,6 +1,7 @@
 'use client';
 /**
- * The community's menu under its name: settings, the room's audit log, and leaving. The person who
+ * The community's menu under its name: settings, the room's audit log, its invites, roles, the
+ * community settings (greyed inside for those without MANAGE_ROOM), and leaving. The person who
  * started a community cannot leave it (the room is rooted in their key), and is told so instead.
  */
 import { CAP } from '@parley/protocol';
@@ -9,6 +10,7 @@ import { openRoomState } from '../../lib/parley/open-room-state.ts';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { AuditLogDialog } from './audit-log-dialog.tsx';
 import { CommunitySettingsDialog } from './community-settings-dialog.tsx';
+import { InvitesDialog } from './invites-dialog.tsx';
 import { RolesDialog } from './roles-dialog.tsx';
 
 export const RoomMenu = ({
@@ -30,9 +32,9 @@ export const RoomMenu = ({
   const [audit, setAudit] = useState(false);
   const [policy, setPolicy] = useState(false);
   const [rolesOpen, setRolesOpen] = useState(false);
+  const [invites, setInvites] = useState(false);
   const { client, identity } = useParley();
   const st = openRoomState(client, roomHex);
-  const canManageRoom = st !== undefined && identity !== undefined && st.can(identity.account.publicKey, CAP.MANAGE_ROOM, undefined, st.length - 1);
   const canManageRoles = st !== undefined && identity !== undefined && st.can(identity.account.publicKey, CAP.MANAGE_ROLES, undefined, st.length - 1);
   const item = 'block w-full rounded px-2 py-1.5 text-left text-sm focus:outline-none focus:ring-2 focus:ring-white';
   return (
@@ -77,18 +79,26 @@ export const RoomMenu = ({
               Roles
             </button>
           )}
-          {canManageRoom && (
-            <button
-              type="button"
-              onClick={() => {
-                setOpen(false);
-                setPolicy(true);
-              }}
-              className={`${item} text-[#dbdee1] hover:bg-[#5865f2] hover:text-white`}
-            >
-              Community settings
-            </button>
-          )}
+          <button
+            type="button"
+            onClick={() => {
+              setOpen(false);
+              setInvites(true);
+            }}
+            className={`${item} text-[#dbdee1] hover:bg-[#5865f2] hover:text-white`}
+          >
+            Invites
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setOpen(false);
+              setPolicy(true);
+            }}
+            className={`${item} text-[#dbdee1] hover:bg-[#5865f2] hover:text-white`}
+          >
+            Community settings
+          </button>
           {isCreator ? (
             <p className="px-2 py-1.5 text-xs text-[#949ba4]">You started this community, so you cannot leave it.</p>
           ) : confirming ? (
@@ -122,6 +132,7 @@ export const RoomMenu = ({
       )}
       {audit && <AuditLogDialog roomHex={roomHex} roomName={roomName} onClose={() => setAudit(false)} />}
       {rolesOpen && <RolesDialog roomHex={roomHex} roomName={roomName} onClose={() => setRolesOpen(false)} />}
+      {invites && <InvitesDialog roomHex={roomHex} roomName={roomName} onClose={() => setInvites(false)} />}
       {policy && <CommunitySettingsDialog roomHex={roomHex} roomName={roomName} onClose={() => setPolicy(false)} />}
     </div>
   );

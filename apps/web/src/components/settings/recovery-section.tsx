@@ -3,7 +3,7 @@
  * The recovery phrase: shown only when asked for, with what it means (it is the account; nobody can
  * reset it), and importing one to take this browser over with another account.
  */
-import { recoveryPhrase } from '@parley/client';
+import { holdsAccountKey, recoveryPhrase } from '@parley/client';
 import { type FormEvent, useState } from 'react';
 import { useParley } from '../../lib/parley/provider.tsx';
 import { sectionClass, sectionTitleClass } from './section-style.ts';
@@ -16,7 +16,9 @@ export const RecoverySection = () => {
   const [importing, setImporting] = useState(false);
   const [phrase, setPhrase] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
-  const words = shown && p.identity !== undefined ? recoveryPhrase(p.identity).split(' ') : [];
+  // A linked browser holds no account key, so it has no phrase to show (PROTOCOL 2.1).
+  const holder = p.identity !== undefined && holdsAccountKey(p.identity);
+  const words = shown && holder && p.identity !== undefined ? recoveryPhrase(p.identity).split(' ') : [];
   const submit = (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -37,7 +39,12 @@ export const RecoverySection = () => {
           it back. Anyone who reads the phrase can act as you, so write it on paper and keep it private.
         </p>
       </div>
-      {!shown ? (
+      {!holder ? (
+        <p className="text-sm text-[#dbdee1]">
+          This browser was linked to your account from another device and does not hold the account key, so it has no recovery phrase to show: see it on the
+          device that created or recovered the account.
+        </p>
+      ) : !shown ? (
         <button type="button" onClick={() => setShown(true)} className={`${button} bg-[#4e5058] text-white hover:bg-[#6d6f78]`}>
           Show recovery phrase
         </button>
@@ -69,8 +76,9 @@ export const RecoverySection = () => {
         ) : (
           <form onSubmit={submit} className="space-y-2">
             <p className="text-sm text-[#dbdee1]">
-              This browser becomes a new device of the account the phrase holds. The communities this browser is in now are forgotten here, and communities that
-              account is in do not know this new device yet: you rejoin them once device linking exists (not yet in this version).
+              This browser becomes a new device of the account the phrase holds. The communities this browser is in now are forgotten here; rejoin the account’s
+              communities from their invite links, and this device adds itself to each. To keep the account key on one device only, link this browser from a
+              device you already use instead (Settings › Devices › Link a device there, then open the code here).
             </p>
             <label className="block text-sm text-[#dbdee1]">
               Recovery phrase (24 words)

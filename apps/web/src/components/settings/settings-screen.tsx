@@ -1,11 +1,13 @@
 'use client';
-/** Settings, over the room: profile, recovery phrase, hubs, privacy, the communities you list. Escape or "Close" goes back. */
+/** Settings, over the room: profile, recovery phrase, devices, hubs, privacy, the communities you list, storage used. Escape or "Close" goes back. */
 import { useEffect } from 'react';
+import { DevicesSection } from './devices-section.tsx';
 import { DirectorySection } from './directory-section.tsx';
 import { HubsSection } from './hubs-section.tsx';
 import { PrivacySection } from './privacy-section.tsx';
 import { ProfileSection } from './profile-section.tsx';
 import { RecoverySection } from './recovery-section.tsx';
+import { StorageSection } from './storage-section.tsx';
 
 export const SettingsScreen = ({ onClose }: { onClose: () => void }) => {
   useEffect(() => {
@@ -31,9 +33,11 @@ export const SettingsScreen = ({ onClose }: { onClose: () => void }) => {
         <div className="space-y-6">
           <ProfileSection />
           <RecoverySection />
+          <DevicesSection />
           <HubsSection />
           <PrivacySection />
           <DirectorySection />
+          <StorageSection />
         </div>
       </div>
     </main>

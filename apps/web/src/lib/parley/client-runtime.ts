@@ -5,4 +5,5 @@
  */
 export { fromHex, nobleCrypto, parseInviteUrl, toHex } from '@parley/protocol';
 export { createStoredIdentity, importStoredIdentity, loadStoredIdentity, saveStoredIdentity } from './identity-storage.ts';
-export { type PreparedClient, prepareClient, startClient } from './start-client.ts';
+export { type Follower, type PreparedClient, prepareClient, startClient, startFollower } from './start-client.ts';
+export { LeaderBus, UseHereError } from './tab-bus.ts';

@@ -4,6 +4,7 @@
  * readable by any script on the origin; non-extractable WebCrypto keys are a later step.
  */
 import { createIdentity, type Identity, loadIdentity, recoverIdentity, serializeIdentity } from '@parley/client';
+import { deviceLabel } from './device-label.ts';
 import { IDENTITY_KEY as KEY } from './identity-slot.ts';
 
 export const loadStoredIdentity = (): Identity | undefined => {
@@ -18,7 +19,7 @@ export const loadStoredIdentity = (): Identity | undefined => {
 };
 
 export const createStoredIdentity = (displayName: string, color: number): Identity => {
-  const identity = createIdentity({ displayName, color, deviceLabel: 'web' });
+  const identity = createIdentity({ displayName, color, deviceLabel: deviceLabel() });
   localStorage.setItem(KEY, serializeIdentity(identity));
   return identity;
 };
@@ -33,7 +34,7 @@ export const saveStoredIdentity = (identity: Identity): void => {
  * keeping the current name and colour. Throws InvalidFieldError for a phrase that is not valid.
  */
 export const importStoredIdentity = (phrase: string, displayName: string, color: number): Identity => {
-  const identity = recoverIdentity(phrase, { displayName, color, deviceLabel: 'web' });
+  const identity = recoverIdentity(phrase, { displayName, color, deviceLabel: deviceLabel() });
   saveStoredIdentity(identity);
   return identity;
 };

@@ -9,20 +9,23 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import type { PublicListing } from '../directory/public-listing.ts';
 import { perfMark } from '../perf-marks.ts';
 import type { PortalConfig } from '../portal-config.ts';
-import { hasStoredIdentity } from './identity-slot.ts';
+import { deviceLabel } from './device-label.ts';
+import { hasStoredIdentity, IDENTITY_KEY } from './identity-slot.ts';
 import { loadInvisible, useOwnStatus } from './own-status.ts';
 import { loadRelayOnly, saveRelayOnly } from './relay-only.ts';
 import { forgetRoom, forgetRooms, type KnownRoom, loadRooms, saveRoom } from './room-list.ts';
-import { leadThisTab } from './tab-lock.ts';
+import { type Lead, leadThisTab } from './tab-lock.ts';
 
 type Runtime = typeof import('./client-runtime.ts');
 type PreparedClient = import('./client-runtime.ts').PreparedClient;
+type Follower = import('./client-runtime.ts').Follower;
 
 // The client code (libp2p, noble, stores) comes in its own chunk, asked for once when the app mounts.
 let runtime: Promise<Runtime> | undefined;
 let loaded: Runtime | undefined;
 const loadRuntime = (): Promise<Runtime> => {
   runtime ??= import('./client-runtime.ts').then((r) => {
+    perfMark('runtime-loaded');
     loaded = r;
     return r;
   });
@@ -34,13 +37,20 @@ const rt = (): Runtime => {
   return loaded;
 };
 
+interface Prepared {
+  readonly lead: Lead;
+  /** When this tab leads. */
+  readonly ready: PreparedClient | undefined;
+}
+
 /**
  * The Web Lock, then the stores and a started libp2p node: none of it needs an identity, so a new
- * person's browser does it while they fill in the profile. `undefined`: another tab leads.
+ * person's browser does it while they fill in the profile. `ready` undefined: another tab leads.
  */
-const prepare = async (config: PortalConfig): Promise<PreparedClient | undefined> => {
-  if (!(await leadThisTab())) return undefined;
-  return (await loadRuntime()).prepareClient(config);
+const prepare = async (config: PortalConfig): Promise<Prepared> => {
+  const lead = await leadThisTab();
+  if (!lead.leads) return { lead, ready: undefined };
+  return { lead, ready: await (await loadRuntime()).prepareClient(config) };
 };
 
 /** The browser's language as a listing language tag (`en`, `pt-BR`), `und` when it is not one. */
@@ -49,7 +59,7 @@ const listingLanguage = (): string => {
   return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(l) && l.length <= 16 ? l : 'und';
 };
 
-export type Phase = 'loading' | 'profile' | 'connecting' | 'ready' | 'other-tab' | 'error';
+export type Phase = 'loading' | 'profile' | 'connecting' | 'ready' | 'error';
 
 export interface Parley {
   readonly phase: Phase;
@@ -57,6 +67,13 @@ export interface Parley {
   readonly config: PortalConfig;
   readonly identity: Identity | undefined;
   readonly client: ParleyClient | undefined;
+  /**
+   * Another tab of this browser runs Parley and this one follows it (tab-bus.ts): `client` reads here
+   * and writes through that tab; what only the running tab can do throws a UseHereError.
+   */
+  readonly follower: boolean;
+  /** In a follower: asks the running tab to hand Parley over to this one (it reloads and follows). */
+  takeOver(): void;
   readonly rooms: readonly KnownRoom[];
   /** Changes on every client event. */
   readonly version: number;
@@ -74,6 +91,11 @@ export interface Parley {
   leaveRoom(hex: string): Promise<void>;
   /** Takes over this browser with the account of a recovery phrase (a new device key), then reloads. */
   importRecovery(phrase: string): void;
+  /**
+   * Makes this browser (no community yet) a device of the account whose other device showed `code`
+   * (PROTOCOL 2.1): keeps the linked identity and lists the account's communities. LinkError otherwise.
+   */
+  linkDevice(code: string): Promise<void>;
   setRelayOnly(on: boolean): void;
   /** Whether this person appears offline to everyone (sends no status; PROTOCOL 5.8). */
   readonly invisible: boolean;
@@ -102,7 +124,9 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
   const [version, setVersion] = useState(0);
   const [relayOnly, setRelayOnlyState] = useState(false);
   const started = useRef(false);
-  const prepared = useRef<Promise<PreparedClient | undefined> | undefined>(undefined);
+  const prepared = useRef<Promise<Prepared> | undefined>(undefined);
+  const [follower, setFollower] = useState(false);
+  const followerRef = useRef<Follower | undefined>(undefined);
   // The identity the client starts with; later profile changes go through the client, not a restart.
   const firstIdentity = useRef<Identity | undefined>(undefined);
   if (firstIdentity.current === undefined && identity !== undefined) firstIdentity.current = identity;
@@ -142,20 +166,43 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
     started.current = true;
     setPhase('connecting');
     let made: ParleyClient | undefined;
+    const bump = () => setVersion((v) => v + 1);
+    const listen = (c: ParleyClient) => {
+      for (const ev of ['message', 'state', 'sync', 'connection', 'acked', 'profile'] as const) c.on(ev, bump);
+    };
     prepared.current ??= prepare(config);
     prepared.current
-      .then(async (ready) => {
-        if (ready === undefined) {
-          setPhase('other-tab');
-          return;
-        }
-        const c = await (await loadRuntime()).startClient(id, config, loadRooms(), { relayOnly: loadRelayOnly(), invisible: loadInvisible() }, ready);
-        made = c;
-        const bump = () => setVersion((v) => v + 1);
-        for (const ev of ['message', 'state', 'sync', 'connection', 'acked', 'profile'] as const) c.on(ev, bump);
-        setClient(c);
+      .then(async ({ lead, ready }) => {
+        const r = await loadRuntime();
+        const run = async (p: PreparedClient, who: Identity) => {
+          const bus = new r.LeaderBus();
+          const c = await r.startClient(who, config, loadRooms(), { relayOnly: loadRelayOnly(), invisible: loadInvisible(), tap: bus.tap }, p);
+          made = c;
+          // "Use Parley here" in a follower: step down (the reload follows; the asking tab is first in the lock's queue).
+          bus.serve(c, () => void c.close().finally(() => globalThis.location.reload()));
+          listen(c);
+          setClient(c);
+          setFollower(false);
+          setPhase('ready');
+          perfMark('client-ready');
+        };
+        if (ready !== undefined) return run(ready, id);
+        // Another tab leads: follow it, and lead when it goes (its lock comes to this tab).
+        const f = await r.startFollower(id, loadRooms());
+        followerRef.current = f;
+        listen(f.view);
+        setClient(f.view);
+        setFollower(true);
         setPhase('ready');
-        perfMark('client-ready');
+        perfMark('follower-ready');
+        await lead.granted;
+        perfMark('lead-granted');
+        followerRef.current = undefined;
+        await f.close().catch(() => undefined);
+        // The identity as the leading tab last kept it (a profile changed there).
+        const kept = r.loadStoredIdentity();
+        await run(await r.prepareClient(config), kept ?? id);
+        perfMark('lead-taken');
       })
       .catch((e: unknown) => {
         setError((e as Error).message ?? String(e));
@@ -268,6 +315,23 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
     [client, identity],
   );
 
+  const linkDevice = useCallback(
+    async (code: string) => {
+      const c = need(client);
+      if (loadRooms().length > 0) throw new Error('This browser is already in communities: link a browser that is new to Parley.');
+      const r = await c.linkDevice(code, { label: deviceLabel(), timeoutMs: 30_000 });
+      rt().saveStoredIdentity(r.identity);
+      setIdentity(r.identity);
+      let list = loadRooms();
+      for (const room of r.rooms) {
+        const hex = rt().toHex(room.id);
+        list = saveRoom({ hex, name: room.name ?? `Room ${hex.slice(0, 6)}` });
+      }
+      setRooms(list);
+    },
+    [client],
+  );
+
   const setRelayOnly = useCallback(
     (on: boolean) => {
       client?.setRelayOnly(on);
@@ -279,6 +343,28 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
 
   const [invisible, setInvisible] = useOwnStatus(client);
 
+  const takeOver = useCallback(() => followerRef.current?.bus.handover(), []);
+
+  // Another tab joined, made or left a community: the list (localStorage) follows, and this tab's client opens it.
+  // In a follower, the leading tab's profile changes too (it keeps the identity).
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (follower && e.key === IDENTITY_KEY && loaded !== undefined) {
+        const kept = loaded.loadStoredIdentity();
+        if (kept !== undefined) setIdentity(kept);
+        return;
+      }
+      if (e.key !== null && !e.key.startsWith('parley.rooms')) return;
+      const list = loadRooms();
+      setRooms(list);
+      if (client === undefined || loaded === undefined) return;
+      const open = new Set(client.rooms().map((r) => loaded?.toHex(r)));
+      for (const room of list) if (!open.has(room.hex)) void client.openRoom(loaded.fromHex(room.hex)).catch(() => undefined);
+    };
+    globalThis.addEventListener('storage', onStorage);
+    return () => globalThis.removeEventListener('storage', onStorage);
+  }, [client, follower]);
+
   const value = useMemo<Parley>(
     () => ({
       phase,
@@ -286,6 +372,8 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
       config,
       identity,
       client,
+      follower,
+      takeOver,
       rooms,
       version,
       relayOnly,
@@ -298,6 +386,7 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
       updateProfile,
       leaveRoom,
       importRecovery,
+      linkDevice,
       setRelayOnly,
     }),
     [
@@ -306,6 +395,8 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
       config,
       identity,
       client,
+      follower,
+      takeOver,
       rooms,
       version,
       relayOnly,
@@ -318,6 +409,7 @@ export const ParleyProvider = ({ config, children }: { config: PortalConfig; chi
       updateProfile,
       leaveRoom,
       importRecovery,
+      linkDevice,
       setRelayOnly,
     ],
   );

@@ -5,7 +5,7 @@
  * bootstrapped to the portal's hubs, so it runs while a new person is still on the profile step.
  * `startClient` then binds the client to the identity and reopens the rooms this browser holds.
  */
-import { ClientHooks, type Identity, ParleyClient } from '@parley/client';
+import { ClientHooks, type Identity, ParleyClient, type Relayed } from '@parley/client';
 import { createParleyNode, type ParleyNode, type ParleyNodeOptions } from '@parley/net';
 import { fromHex } from '@parley/protocol';
 import type { FileStore, ObjectStore } from '@parley/store';
@@ -13,7 +13,10 @@ import { openIndexedDbFileStore, openIndexedDbStore } from '@parley/store-browse
 import { dialAllowed } from '../content-security-policy.ts';
 import { perfMark } from '../perf-marks.ts';
 import type { PortalConfig } from '../portal-config.ts';
+import { FILE_STORE, OBJECT_STORE } from './browser-stores.ts';
+import { LocalDirectStore } from './dm-storage.ts';
 import type { KnownRoom } from './room-list.ts';
+import { FollowerBus, followerNode, followerView } from './tab-bus.ts';
 
 export interface PreparedClient {
   readonly store: ObjectStore;
@@ -35,10 +38,8 @@ const nodeOptions = (config: PortalConfig): ParleyNodeOptions => ({
 });
 
 export const prepareClient = async (config: PortalConfig): Promise<PreparedClient> => {
-  const [store, files] = await Promise.all([
-    openIndexedDbStore({ name: 'parley-objects', maxBytes: 200 * 1024 * 1024 }),
-    openIndexedDbFileStore({ name: 'parley-files', maxBytes: 500 * 1024 * 1024 }),
-  ]);
+  perfMark('prepare-started');
+  const [store, files] = await Promise.all([openIndexedDbStore(OBJECT_STORE), openIndexedDbFileStore(FILE_STORE)]);
   perfMark('store-open');
   // The client binds these hooks (gossip checks, sync source, WebRTC configuration) once it exists.
   const hooks = new ClientHooks();
@@ -56,7 +57,7 @@ export const startClient = async (
   identity: Identity,
   config: PortalConfig,
   rooms: readonly KnownRoom[],
-  o: { relayOnly?: boolean; invisible?: boolean } = {},
+  o: { relayOnly?: boolean; invisible?: boolean; tap?: (r: Relayed) => void } = {},
   prepared?: PreparedClient,
 ): Promise<ParleyClient> => {
   const p = prepared ?? (await prepareClient(config));
@@ -72,10 +73,41 @@ export const startClient = async (
     syncIntervalMs: 5_000,
     relayOnly: o.relayOnly ?? false,
     status: { initial: o.invisible === true ? 'invisible' : 'online' },
+    directStore: new LocalDirectStore(),
+    tap: o.tap,
   });
   for (const r of rooms) {
     // A room missing from the store (site data cleared) is skipped, not fatal.
     await client.openRoom(fromHex(r.hex)).catch(() => undefined);
   }
   return client;
+};
+
+export interface Follower {
+  /** What the views get: reads from the follower client, writes through the leading tab. */
+  readonly view: ParleyClient;
+  readonly bus: FollowerBus;
+  close(): Promise<void>;
+}
+
+/**
+ * A follower tab's client (tab-bus.ts): follower mode over the same IndexedDB store, a node that
+ * dials nothing, the rooms this browser holds opened from the store, and the leader's relays replayed.
+ */
+export const startFollower = async (identity: Identity, rooms: readonly KnownRoom[]): Promise<Follower> => {
+  const [store, files] = await Promise.all([openIndexedDbStore(OBJECT_STORE), openIndexedDbFileStore(FILE_STORE)]);
+  const node = await followerNode();
+  const client = await ParleyClient.create({ identity, store, files, node, closeNode: true, follower: true, directStore: new LocalDirectStore() });
+  // Listening before the rooms open: what arrives meanwhile for a room not open yet is in the store when it opens.
+  const bus = new FollowerBus(client);
+  for (const r of rooms) await client.openRoom(fromHex(r.hex)).catch(() => undefined);
+  bus.hello();
+  return {
+    view: followerView(client, bus),
+    bus,
+    close: async () => {
+      bus.close();
+      await client.close();
+    },
+  };
 };

@@ -3,6 +3,7 @@
 import type { ParleyClient } from '@parley/client';
 import { CAP, type ChannelInfo, fromHex, type HistoryMessage, type MemberInfo, toHex } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { listedChannels } from './channel-access.ts';
 import { isBanned } from './moderation.ts';
 import { readMark } from './read-marks.ts';
 
@@ -89,12 +90,13 @@ export const useRoom = (
     const room = fromHex(roomHex);
     const read = async (): Promise<RoomView> => {
       if (!client.rooms().some((r) => toHex(r) === roomHex)) return EMPTY;
-      const all = client.channels(room);
+      const state = client.state(room);
+      const me = client.identity.account.publicKey;
+      // A private channel is listed only for those who may read it (and for those who manage channels).
+      const all = listedChannels(state, me, client.channels(room));
       const channels = all.filter((c) => c.kind === 'text');
       const voiceChannels = all.filter((c) => c.kind === 'voice');
       const members = client.members(room);
-      const state = client.state(room);
-      const me = client.identity.account.publicKey;
       const rights = {
         canManageChannels: state.can(me, CAP.MANAGE_CHANNELS, undefined, state.length - 1),
         isCreator: toHex(state.creator) === toHex(me),

@@ -94,6 +94,8 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
       setJoining(true);
       setError(undefined);
       try {
+        // A call needs this tab's own connections: a follower tab (another tab runs Parley) cannot hold one.
+        if (p.follower) throw new Error('voice works only in the tab that runs Parley: press "Use Parley here" to move Parley to this tab.');
         const [{ VoiceLink }, { VoiceEngine }, { fromHex }] = await Promise.all([
           import('@parley/client'),
           import('@parley/voice'),
@@ -132,7 +134,7 @@ export const VoiceProvider = ({ children }: { children: ReactNode }) => {
         setJoining(false);
       }
     },
-    [client, prefs, bump, leave],
+    [client, p.follower, prefs, bump, leave],
   );
 
   // The engine measures link quality every few seconds; the people list is redrawn on a 2 s beat to show it.
