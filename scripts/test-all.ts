@@ -7,9 +7,9 @@
  *   node scripts/test-all.ts protocol   one suite
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SUITES, type Suite } from './suites.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,6 +28,19 @@ let passed = 0;
 let failed = 0;
 const summary: string[] = [];
 
+/** The suite's test files (its globs expanded as node --test does) that ran no test, by the files reporter's record. */
+const silentFiles = (s: Suite, record: string): string[] => {
+  const cwd = join(root, s.cwd ?? '.');
+  const files = s.files.flatMap((g) => globSync(g, { cwd }).map((f) => resolve(cwd, f)));
+  let ran: Record<string, number> = {};
+  try {
+    ran = JSON.parse(readFileSync(record, 'utf8')) as Record<string, number>;
+  } catch {
+    // No record at all: every file counts as silent.
+  }
+  return [...new Set(files)].filter((f) => (ran[f] ?? 0) === 0);
+};
+
 const runSuite = (s: Suite): { pass: number; fail: number } => {
   const started = Date.now();
   console.log(`\n=== ${s.name} ===`);
@@ -36,6 +49,7 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
     return r.status === 0 ? { pass: 1, fail: 0 } : { pass: 0, fail: 1 };
   }
   const tap = join(tmp, `${s.name}.tap`);
+  const perFile = join(tmp, `${s.name}.files.json`);
   const args = [
     '--test',
     `--test-concurrency=${s.concurrency ?? 1}`,
@@ -47,6 +61,8 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tap}`,
+    `--test-reporter=${join(root, 'scripts/files-reporter.ts')}`,
+    `--test-reporter-destination=${perFile}`,
     ...s.files,
   ];
   // A suite's bound (a leaked handle keeps its file's process, and so the runner, alive): killed at 25 min.
@@ -65,7 +81,11 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
     // No TAP output at all: the runner itself failed; count the suite as one failure below.
   }
   const pass = Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
-  const fail = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0);
+  // Every file of the suite must have run a test: one that did not (its process died before
+  // reporting, or the run ended before it started) counts as a failure of its own.
+  const silent = silentFiles(s, perFile);
+  for (const f of silent) console.log(`# ${s.name}: ${f} reported no test`);
+  const fail = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0) + silent.length;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0 && fail === 0) {
     summary.push(`${s.name}: runner exited ${r.status} (${secs}s)`);
