@@ -10,8 +10,8 @@
 import type { VoiceLink } from '@parley/client';
 import {
   DEFAULT_VOICE_MESH_LIMIT,
-  electForwarder,
   type ForwarderCandidate,
+  forwarderLine,
   toHex,
   VOICE_FLAG_DEAFENED,
   VOICE_FLAG_MUTED,
@@ -61,7 +61,15 @@ export interface LinkQuality {
 /** Why the call ended without leave() being called. */
 export type VoiceEndReason = 'removed';
 
-export type VoiceTopologyState = { readonly mode: 'mesh' } | { readonly mode: 'forward'; readonly forwarder: string | undefined };
+/** In forwarder mode: who forwards, and who is next in line (the warm standby everyone keeps an idle connection to). */
+export type VoiceTopologyState = { readonly mode: 'mesh' } | { readonly mode: 'forward'; readonly forwarder: string | undefined; readonly standby?: string };
+
+/** A link the topology asks for: with whom, whether this side offers, whether it is a standby link (see #desired). */
+interface WantedLink {
+  readonly hex: string;
+  readonly offerer: boolean;
+  readonly standby: boolean;
+}
 
 export interface VoiceEngineEvents {
   participants: string[];
@@ -95,8 +103,13 @@ export class VoiceEngine {
   /** The worker every encoded frame of the call passes through. */
   readonly frames: FrameWorker;
   readonly #o: VoiceEngineOptions;
-  /** Links by `mode:remote:session`; `unwantedAt`: since when the topology has not asked for this (answering) link. */
-  readonly #links = new Map<string, { peer: PeerLink; mode: 'mesh' | 'forward'; since: number; unwantedAt?: number }>();
+  /**
+   * Links by `mode:remote:session`; `unwantedAt`: since when the topology has not asked for this
+   * (answering) link; `standby`: a warm standby link (see #desired), connected but carrying nothing.
+   */
+  readonly #links = new Map<string, { peer: PeerLink; mode: 'mesh' | 'forward'; since: number; unwantedAt?: number; standby: boolean }>();
+  /** The senders that carry this device's microphone (sealed), on every link. */
+  readonly #micSenders = new WeakSet<RTCRtpSender>();
   /** Signals from devices not (yet) in the roster, by device hex (see #keepEarly). */
   readonly #early = new Map<string, { s: VoiceSignal; at: number }[]>();
   readonly #relayed = new Map<string, Set<string>>();
@@ -276,12 +289,13 @@ export class VoiceEngine {
       // sides waited for each other's offer for the rest of the call. If the other side's view is the
       // right one, this side's catches up at its next roster change and the offer comes again
       // (PeerLink.retryOffer, every 3 s).
-      if (this.#desired().remotes.some((r) => r.hex === deviceHex && r.offerer)) return;
+      const want = this.#desired().remotes.find((r) => r.hex === deviceHex);
+      if (want?.offerer === true) return;
       // An offer for a link this device offered itself is a new link (the other side moved to another
       // topology first, e.g. from the mesh to it as forwarder): it replaces the old one.
       // So is an offer from another peer connection than the one this link answered (isOtherConnection).
       if (entry === undefined || entry.peer.offerer || entry.peer.isOtherConnection(s.payload))
-        entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode);
+        entry = this.#open(p.device, deviceHex, p.session, false, this.#topology.mode, want?.standby === true);
     }
     void entry?.peer.handle(s);
   }
@@ -309,31 +323,49 @@ export class VoiceEngine {
     for (const e of kept) if (now - e.at < EARLY_SIGNAL_MS && toHex(e.s.session) === sessionHex) this.#onSignal(e.s);
   }
 
-  /** The topology the roster asks for, and the links it needs (key -> remote). */
-  #desired(): { state: VoiceTopologyState; remotes: { hex: string; offerer: boolean }[] } {
+  /**
+   * The topology the roster asks for, and the links it needs. In forwarder mode everyone also keeps a
+   * warm standby: the next in line offers a link to every listener (as it will when it forwards), with
+   * ICE and DTLS done. Listeners send their microphones on it; the next in line sends nothing yet (its
+   * microphone and relay senders hold no track) and the listeners play nothing from it. When the
+   * forwarder goes, the next in line is elected everywhere and its links start carrying audio by
+   * swapping tracks in (#setStandby): no signalling, no ICE, no DTLS.
+   */
+  #desired(): { state: VoiceTopologyState; remotes: WantedLink[] } {
     const list = this.roster.list();
     const mode = voiceTopology(list.length + 1, this.#o.meshLimit ?? DEFAULT_VOICE_MESH_LIMIT);
-    if (mode === 'mesh') return { state: { mode }, remotes: list.map((p) => ({ hex: p.deviceHex, offerer: this.self < p.deviceHex })) };
-    const f = electForwarder([...this.roster.candidates(), this.#last]);
-    const forwarder = f === undefined ? undefined : toHex(f);
-    const state: VoiceTopologyState = { mode, forwarder };
-    if (forwarder === this.self) return { state, remotes: list.map((p) => ({ hex: p.deviceHex, offerer: true })) };
-    return { state, remotes: forwarder === undefined ? [] : [{ hex: forwarder, offerer: false }] };
+    if (mode === 'mesh') return { state: { mode }, remotes: list.map((p) => ({ hex: p.deviceHex, offerer: this.self < p.deviceHex, standby: false })) };
+    const line = forwarderLine([...this.roster.candidates(), this.#last]);
+    const [forwarder, standby] = [line[0], line[1]].map((c) => (c === undefined ? undefined : toHex(c.device)));
+    const state: VoiceTopologyState = { mode, forwarder, standby };
+    if (forwarder === undefined) return { state, remotes: [] };
+    if (forwarder === this.self) return { state, remotes: list.map((p) => ({ hex: p.deviceHex, offerer: true, standby: false })) };
+    const remotes: WantedLink[] = [{ hex: forwarder, offerer: false, standby: false }];
+    if (standby === this.self) {
+      for (const p of list) if (p.deviceHex !== forwarder) remotes.push({ hex: p.deviceHex, offerer: true, standby: true });
+    } else if (standby !== undefined) remotes.push({ hex: standby, offerer: false, standby: true });
+    return { state, remotes };
   }
 
   /**
    * Whether the links differ from what the topology asks for in a way only #reconcile mends: a link
-   * this side should offer is missing, or a link has the wrong side offering. (Reconciling runs on
-   * roster changes; a link that went wrong between them, e.g. by a late offer, waited for the next.)
+   * this side should offer is missing, a link has the wrong side offering or the wrong standby role,
+   * or a link is not asked for at all (an offer answered from another view of the call: reconciled,
+   * it goes after STALE_LINK_MS). Reconciling runs on roster changes; a link that went wrong between
+   * them, e.g. by a late offer, waited for the next.
    */
   #drifted(): boolean {
     const { state, remotes } = this.#desired();
+    const wanted = new Set<string>();
     for (const r of remotes) {
       const p = this.roster.get(r.hex);
       if (p === undefined) continue;
-      const l = this.#links.get(`${state.mode}:${r.hex}:${p.sessionHex}`);
-      if (l === undefined ? r.offerer : l.peer.offerer !== r.offerer) return true;
+      const key = `${state.mode}:${r.hex}:${p.sessionHex}`;
+      wanted.add(key);
+      const l = this.#links.get(key);
+      if (l === undefined ? r.offerer : l.peer.offerer !== r.offerer || l.standby !== r.standby) return true;
     }
+    for (const key of this.#links.keys()) if (!wanted.has(key)) return true;
     return false;
   }
 
@@ -344,14 +376,21 @@ export class VoiceEngine {
     this.#topology = state;
     if (prev.mode !== state.mode || (state.mode === 'forward' && prev.mode === 'forward' && prev.forwarder !== state.forwarder)) this.#emit('topology', state);
     const now = this.link.client.now();
-    // Wanted links, and whether this side offers each.
-    const wanted = new Map<string, boolean>();
+    // Wanted links, whether this side offers each, and whether it is a standby link.
+    const wanted = new Map<string, WantedLink>();
     for (const r of remotes) {
       const p = this.roster.get(r.hex);
-      if (p !== undefined) wanted.set(`${state.mode}:${r.hex}:${p.sessionHex}`, r.offerer);
+      if (p !== undefined) wanted.set(`${state.mode}:${r.hex}:${p.sessionHex}`, r);
+    }
+    // Links that start or stop carrying audio: the forwarder's standby taking over, or a forwarder
+    // that moved back to next in line. Before closing the links no longer wanted, so that a speaker
+    // played from a closing link moves to the link taking over.
+    for (const [key, l] of this.#links) {
+      const w = wanted.get(key);
+      if (w !== undefined && w.offerer === l.peer.offerer && w.standby !== l.standby) this.#setStandby(key, w.standby);
     }
     for (const [key, l] of this.#links) {
-      const offers = wanted.get(key);
+      const offers = wanted.get(key)?.offerer;
       if (offers === l.peer.offerer) {
         l.unwantedAt = undefined;
         continue;
@@ -373,14 +412,15 @@ export class VoiceEngine {
     for (const r of remotes) {
       const p = this.roster.get(r.hex);
       if (p === undefined || this.#links.has(`${state.mode}:${r.hex}:${p.sessionHex}`) || !r.offerer) continue;
-      const entry = this.#open(p.device, r.hex, p.session, true, state.mode);
+      const entry = this.#open(p.device, r.hex, p.session, true, state.mode, r.standby);
       void entry.peer.negotiate(() => this.#sourcesOf(entry.peer));
     }
-    if (state.mode === 'forward' && state.forwarder === this.self) this.#growRelays();
+    // The next in line grows its standby links' relays too: one it lacks at the take-over costs a renegotiation.
+    if (state.mode === 'forward' && (state.forwarder === this.self || state.standby === this.self)) this.#growRelays();
     this.#emit('participants', this.participants());
   }
 
-  #open(remote: Uint8Array, hex: string, session: Uint8Array, offerer: boolean, mode: 'mesh' | 'forward') {
+  #open(remote: Uint8Array, hex: string, session: Uint8Array, offerer: boolean, mode: 'mesh' | 'forward', standby = false) {
     const key = `${mode}:${hex}:${toHex(session)}`;
     // One link per remote device: signals name no link, so a second one (a mesh link left over after
     // the call moved to a forwarder) would take the new link's offer, answer and candidates.
@@ -391,10 +431,13 @@ export class VoiceEngine {
       beforeAnswer: (pc) => {
         const t = pc.getTransceivers()[0];
         if (t === undefined) return;
-        if (t.sender.track === null) {
-          void t.sender.replaceTrack(this.#mic);
+        if (!this.#micSenders.has(t.sender)) {
+          this.#micSenders.add(t.sender);
           this.frames.attach(t.sender, { role: 'seal', device: this.self });
         }
+        // A listener sends its microphone on a standby link too: the next in line then has every
+        // speaker's frames the moment it takes over, whoever notices the forwarder gone last.
+        if (t.sender.track === null) void t.sender.replaceTrack(this.#mic);
         t.direction = 'sendrecv';
       },
       onTrack: (tr, track) => {
@@ -405,6 +448,8 @@ export class VoiceEngine {
         let tracks = this.#linkTracks.get(key);
         if (tracks === undefined) this.#linkTracks.set(key, (tracks = new Map()));
         tracks.set(id, track);
+        // A standby link's tracks are played once it takes over (#setStandby).
+        if (this.#links.get(key)?.standby === true) return;
         this.graph.add(id, track);
         this.#playing.set(id, key);
       },
@@ -429,9 +474,13 @@ export class VoiceEngine {
       },
     });
     // The offerer's first m-line carries both microphones; the answerer attaches its own in beforeAnswer.
-    if (offerer) this.frames.attach(peer.pc.addTransceiver(this.#mic, { direction: 'sendrecv' }).sender, { role: 'seal', device: this.self });
-    const entry = { peer, mode, since: this.link.client.now() };
-    this.#note(`open ${key.slice(0, 20)} as ${offerer ? 'offerer' : 'answerer'}`);
+    if (offerer) {
+      const sender = peer.pc.addTransceiver(standby ? 'audio' : this.#mic, { direction: 'sendrecv' }).sender;
+      this.#micSenders.add(sender);
+      this.frames.attach(sender, { role: 'seal', device: this.self });
+    }
+    const entry = { peer, mode, since: this.link.client.now(), standby };
+    this.#note(`open ${key.slice(0, 20)} as ${offerer ? 'offerer' : 'answerer'}${standby ? ' (standby)' : ''}`);
     this.#links.set(key, entry);
     if (isForwarder) {
       this.#relayed.set(key, new Set());
@@ -470,13 +519,13 @@ export class VoiceEngine {
     const have = this.#relayed.get(key);
     if (have === undefined || have.has(speaker)) return false;
     have.add(speaker);
-    const t = peer.pc.addTransceiver(this.#placeholderTrack(), { direction: 'sendonly' });
+    const t = peer.pc.addTransceiver(this.#links.get(key)?.standby === true ? 'audio' : this.#placeholderTrack(), { direction: 'sendonly' });
     (t as unknown as { parleySource?: string }).parleySource = speaker;
     this.frames.attach(t.sender, { role: 'relay', listener: peer.remoteHex, speaker });
     return true;
   }
 
-  /** On the forwarder: every listener gets a relay track for every other speaker, renegotiating when one is added. */
+  /** On the forwarder (and the next in line): every listener gets a relay track for every other speaker, renegotiating when one is added. */
   #growRelays(): void {
     for (const [key, l] of this.#links) {
       if (l.mode !== 'forward' || !l.peer.offerer) continue;
@@ -494,6 +543,37 @@ export class VoiceEngine {
     if (this.log.length > 200) this.log.shift();
   }
 
+  /**
+   * A standby link takes over (standby false: on the new forwarder, its microphone and relay senders
+   * get their tracks; at a listener, the tracks the link brought are played) or goes back to standing
+   * by (a forwarder that is next in line again sends nothing on it; what it brought is not played).
+   */
+  #setStandby(key: string, standby: boolean): void {
+    const l = this.#links.get(key);
+    if (l === undefined || l.standby === standby) return;
+    l.standby = standby;
+    this.#note(`${standby ? 'stand by' : 'take over'} ${key.slice(0, 20)}`);
+    // Only the next in line's senders wait (a listener's microphone goes on its standby link all along).
+    for (const t of l.peer.offerer ? l.peer.pc.getTransceivers() : []) {
+      const relay = (t as unknown as { parleySource?: string }).parleySource !== undefined;
+      if (!relay && !this.#micSenders.has(t.sender)) continue;
+      if (standby) {
+        if (relay) t.sender.track?.stop();
+        if (t.sender.track !== null) void t.sender.replaceTrack(null).catch(() => undefined);
+      } else if (t.sender.track === null) void t.sender.replaceTrack(relay ? this.#placeholderTrack() : this.#mic).catch(() => undefined);
+    }
+    for (const [id, track] of this.#linkTracks.get(key) ?? []) {
+      if (standby) {
+        if (this.#playing.get(id) !== key) continue;
+        this.graph.remove(id);
+        this.#playing.delete(id);
+      } else if (track.readyState === 'live') {
+        this.graph.add(id, track);
+        this.#playing.set(id, key);
+      }
+    }
+  }
+
   #close(key: string): void {
     const l = this.#links.get(key);
     if (l === undefined) return;
@@ -509,7 +589,7 @@ export class VoiceEngine {
     // may have brought a speaker's track after the forwarder's, and its closing silenced that speaker.
     for (const [id, from] of this.#playing) {
       if (from !== key) continue;
-      const other = [...this.#linkTracks].find(([, m]) => m.get(id)?.readyState === 'live');
+      const other = [...this.#linkTracks].find(([k, m]) => this.#links.get(k)?.standby === false && m.get(id)?.readyState === 'live');
       if (other === undefined) continue;
       this.graph.add(id, other[1].get(id) as MediaStreamTrack);
       this.#playing.set(id, other[0]);
@@ -590,12 +670,20 @@ export class VoiceEngine {
   }
 
   /** Remote devices this device holds a connection with now. */
-  connections(): { device: string; state: RTCPeerConnectionState; offerer: boolean; mode: 'mesh' | 'forward'; sources: Record<string, string> }[] {
+  connections(): {
+    device: string;
+    state: RTCPeerConnectionState;
+    offerer: boolean;
+    mode: 'mesh' | 'forward';
+    standby: boolean;
+    sources: Record<string, string>;
+  }[] {
     return [...this.#links.values()].map((l) => ({
       device: l.peer.remoteHex,
       state: l.peer.pc.connectionState,
       offerer: l.peer.offerer,
       mode: l.mode,
+      standby: l.standby,
       sources: { ...l.peer.sources, ...this.#sourcesOf(l.peer) },
     }));
   }
