@@ -169,6 +169,8 @@ export class ParleyClient {
   readonly #events = new Emitter<ClientEvents>();
   readonly #sessions = new Map<string, RoomSession>();
   readonly #inFlight = new Set<string>();
+  /** Rooms being opened from the store (openRoom): authority changes set nothing off until it is done. */
+  readonly #opening = new Set<string>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #immediate = new Set<Promise<void>>();
   /** The catch-up in flight (or last run) per room and peer: a second one waits for it. */
@@ -551,7 +553,15 @@ export class ParleyClient {
       ...(await this.store.byType(room, 'KEY_SHARE')),
       ...(await this.store.byType(room, 'PROFILE')),
     ];
-    for (const f of frames) await this.ingest.frame(f.bytes, 'store', { room });
+    // No key work (or anything else authority changes set off) until the stored bundles and shares
+    // are in: run between the stored entries, it found the channels' current epochs without a bundle
+    // and sealed competing ones to the readers at each trigger (for epoch 0 the founder alone).
+    this.#opening.add(s.hex);
+    try {
+      for (const f of frames) await this.ingest.frame(f.bytes, 'store', { room });
+    } finally {
+      this.#opening.delete(s.hex);
+    }
     if (!s.ready) throw new ClientError('unknown-room', `room ${toHex(room)} is not in the store`);
     const me = toHex(this.identity.device.sign.publicKey);
     for (const ch of s.state.channels()) {
@@ -585,7 +595,7 @@ export class ParleyClient {
   }
 
   #onAuthority(s: RoomSession): void {
-    if (!s.ready || this.#closed) return;
+    if (!s.ready || this.#closed || this.#opening.has(s.hex)) return;
     if (this.#follower) {
       // Which inboxes are this account's (ingest reads them); no topics, profile, status or key work.
       this.#direct.follow(s);
