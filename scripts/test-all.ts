@@ -1,6 +1,6 @@
 /**
  * Runs every suite (or the ones named on the command line) and ends with the plain total line
- * `N passed, M failed`. Node test suites report through a TAP file whose summary we read; the
+ * `N passed, M failed`. Node test suites report through scripts/run-reporter.ts, whose record we read; the
  * static checks (lint, types, cycles) count as one test each. Exit code 1 if anything failed.
  *
  *   node scripts/test-all.ts            all suites
@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RunRecord } from './run-reporter.ts';
 import { SUITES, type Suite } from './suites.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,17 +29,20 @@ let passed = 0;
 let failed = 0;
 const summary: string[] = [];
 
-/** The suite's test files (its globs expanded as node --test does) that ran no test, by the files reporter's record. */
-const silentFiles = (s: Suite, record: string): string[] => {
+/** What the run reporter (scripts/run-reporter.ts) wrote; nothing when the runner wrote nothing. */
+const readRecord = (path: string): RunRecord => {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+  } catch {
+    return { total: undefined, files: {} };
+  }
+};
+
+/** The suite's test files (its globs expanded as node --test does) that ran no test, by the run's record. */
+const silentFiles = (s: Suite, rec: RunRecord): string[] => {
   const cwd = join(root, s.cwd ?? '.');
   const files = s.files.flatMap((g) => globSync(g, { cwd }).map((f) => resolve(cwd, f)));
-  let ran: Record<string, number> = {};
-  try {
-    ran = JSON.parse(readFileSync(record, 'utf8')) as Record<string, number>;
-  } catch {
-    // No record at all: every file counts as silent.
-  }
-  return [...new Set(files)].filter((f) => (ran[f] ?? 0) === 0);
+  return [...new Set(files)].filter((f) => (rec.files[f] ?? 0) === 0);
 };
 
 const runSuite = (s: Suite): { pass: number; fail: number } => {
@@ -48,8 +52,7 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
     const r = spawnSync(s.command[0] as string, s.command.slice(1), { cwd: root, stdio: 'inherit', env: process.env });
     return r.status === 0 ? { pass: 1, fail: 0 } : { pass: 0, fail: 1 };
   }
-  const tap = join(tmp, `${s.name}.tap`);
-  const perFile = join(tmp, `${s.name}.files.json`);
+  const record = join(tmp, `${s.name}.json`);
   const args = [
     '--test',
     `--test-concurrency=${s.concurrency ?? 1}`,
@@ -59,10 +62,8 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
     // of its 41 tests, silently). A file that leaks a handle is bounded by the suite's timeout instead.
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tap}`,
-    `--test-reporter=${join(root, 'scripts/files-reporter.ts')}`,
-    `--test-reporter-destination=${perFile}`,
+    `--test-reporter=${join(root, 'scripts/run-reporter.ts')}`,
+    `--test-reporter-destination=${record}`,
     ...s.files,
   ];
   // A suite's bound (a leaked handle keeps its file's process, and so the runner, alive): killed at 25 min.
@@ -74,18 +75,14 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
     killSignal: 'SIGKILL',
   });
   if (r.error !== undefined) console.log(`# ${s.name}: ${r.error.message} (killed after ${SUITE_LIMIT_MS / 60_000} min)`);
-  let text = '';
-  try {
-    text = readFileSync(tap, 'utf8');
-  } catch {
-    // No TAP output at all: the runner itself failed; count the suite as one failure below.
-  }
-  const pass = Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
+  // No record at all: the runner itself failed; the suite counts as one failure below.
+  const rec = readRecord(record);
+  const pass = rec.total?.passed ?? 0;
   // Every file of the suite must have run a test: one that did not (its process died before
   // reporting, or the run ended before it started) counts as a failure of its own.
-  const silent = silentFiles(s, perFile);
+  const silent = silentFiles(s, rec);
   for (const f of silent) console.log(`# ${s.name}: ${f} reported no test`);
-  const fail = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0) + silent.length;
+  const fail = (rec.total?.failed ?? 0) + (rec.total?.cancelled ?? 0) + silent.length;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0 && fail === 0) {
     summary.push(`${s.name}: runner exited ${r.status} (${secs}s)`);
