@@ -14,8 +14,8 @@
  * code (cause not found; a quiet run of the same steps answered within 0.9 s). Measured 2026-12-03 with
  * the warm standby: page crash -> audio from the other three at every page in 1.4-1.8 s (3 of 3 runs;
  * detection by 1.2 s of silence, then tracks swapped in); with the page closed instead (pagehide
- * sends 'leave') 0.4-1.1 s in 7 of 7 idle runs, and 0.4-0.8 s in 3 of 4 runs beside two busy loops
- * (load 9-12), the fourth starving before the call started (a page call not answered in 150 s).
+ * sends 'leave') 0.4-1.1 s in 7 of 7 idle runs, and 0.4-0.8 s in 5 of 6 runs beside two busy loops
+ * (load 9-12), the sixth starving before the call started (a page call not answered in 150 s).
  * Before the standby, the same day: 1.1-3.0 s idle, 3.06 s and 7.3 s under load.
  * Node's calls into the pages (Playwright evaluate) take 50 ms to 20 s each on a loaded machine while
  * the pages keep their own timers: the test makes them side by side and times the failover inside
