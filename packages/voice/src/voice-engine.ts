@@ -90,6 +90,10 @@ const OFFER_RETRY_MS = 3_000;
 /** An answering link the topology has not asked for this long is closed (ms). */
 const STALE_LINK_MS = 3_000;
 
+/** A forwarder's relay transceiver carries the speaker (device hex) it relays. */
+type RelayTransceiver = RTCRtpTransceiver & { parleySource?: string };
+const relaySource = (t: RTCRtpTransceiver): string | undefined => (t as RelayTransceiver).parleySource;
+
 /** How long the microphone stays open after speech stops in voice-activity mode (ms). */
 const VOICE_HANGOVER_MS = 400;
 
@@ -356,17 +360,23 @@ export class VoiceEngine {
    */
   #drifted(): boolean {
     const { state, remotes } = this.#desired();
-    const wanted = new Set<string>();
-    for (const r of remotes) {
-      const p = this.roster.get(r.hex);
-      if (p === undefined) continue;
-      const key = `${state.mode}:${r.hex}:${p.sessionHex}`;
-      wanted.add(key);
+    const wanted = this.#wantedLinks(state, remotes);
+    for (const [key, r] of wanted) {
       const l = this.#links.get(key);
       if (l === undefined ? r.offerer : l.peer.offerer !== r.offerer || l.standby !== r.standby) return true;
     }
     for (const key of this.#links.keys()) if (!wanted.has(key)) return true;
     return false;
+  }
+
+  /** The links `remotes` asks for, by link key (`mode:remote:session`), for the remotes in the roster. */
+  #wantedLinks(state: VoiceTopologyState, remotes: readonly WantedLink[]): Map<string, WantedLink> {
+    const wanted = new Map<string, WantedLink>();
+    for (const r of remotes) {
+      const p = this.roster.get(r.hex);
+      if (p !== undefined) wanted.set(`${state.mode}:${r.hex}:${p.sessionHex}`, r);
+    }
+    return wanted;
   }
 
   #reconcile(): void {
@@ -377,11 +387,7 @@ export class VoiceEngine {
     if (prev.mode !== state.mode || (state.mode === 'forward' && prev.mode === 'forward' && prev.forwarder !== state.forwarder)) this.#emit('topology', state);
     const now = this.link.client.now();
     // Wanted links, whether this side offers each, and whether it is a standby link.
-    const wanted = new Map<string, WantedLink>();
-    for (const r of remotes) {
-      const p = this.roster.get(r.hex);
-      if (p !== undefined) wanted.set(`${state.mode}:${r.hex}:${p.sessionHex}`, r);
-    }
+    const wanted = this.#wantedLinks(state, remotes);
     // Links that start or stop carrying audio: the forwarder's standby taking over, or a forwarder
     // that moved back to next in line. Before closing the links no longer wanted, so that a speaker
     // played from a closing link moves to the link taking over.
@@ -497,7 +503,7 @@ export class VoiceEngine {
   #sourcesOf(peer: PeerLink): Record<string, string> {
     const out: Record<string, string> = {};
     for (const t of peer.pc.getTransceivers()) {
-      const src = (t as unknown as { parleySource?: string }).parleySource;
+      const src = relaySource(t);
       if (src !== undefined && t.mid !== null) out[t.mid] = src;
     }
     return out;
@@ -520,7 +526,7 @@ export class VoiceEngine {
     if (have === undefined || have.has(speaker)) return false;
     have.add(speaker);
     const t = peer.pc.addTransceiver(this.#links.get(key)?.standby === true ? 'audio' : this.#placeholderTrack(), { direction: 'sendonly' });
-    (t as unknown as { parleySource?: string }).parleySource = speaker;
+    (t as RelayTransceiver).parleySource = speaker;
     this.frames.attach(t.sender, { role: 'relay', listener: peer.remoteHex, speaker });
     return true;
   }
@@ -555,7 +561,7 @@ export class VoiceEngine {
     this.#note(`${standby ? 'stand by' : 'take over'} ${key.slice(0, 20)}`);
     // Only the next in line's senders wait (a listener's microphone goes on its standby link all along).
     for (const t of l.peer.offerer ? l.peer.pc.getTransceivers() : []) {
-      const relay = (t as unknown as { parleySource?: string }).parleySource !== undefined;
+      const relay = relaySource(t) !== undefined;
       if (!relay && !this.#micSenders.has(t.sender)) continue;
       if (standby) {
         if (relay) t.sender.track?.stop();
