@@ -1,62 +1,68 @@
 /**
- * The forwarder's fan-out: each sealed frame that arrives from a speaker is queued for every other
- * listener, and each (speaker, listener) sender takes from its queue at its own pace. Queues are
- * short (a few frames): a listener that falls behind loses the oldest frames, never grows a delay.
+ * The forwarder's fan-out: each sealed frame that arrives from a speaker goes at once to every other
+ * listener's relay sender for that speaker (a sink). In the frame worker a sink writes a copy of the
+ * received encoded frame (Chromium's `new RTCEncodedAudioFrame(frame)`) into the relay sender's
+ * encoded stream: relay senders hold no track, so no encoder runs for relayed audio, and the bytes
+ * sent are the speaker's sealed frame as it arrived. A sink that is full (its stream pushes back)
+ * skips the frame: a listener that falls behind loses frames, never grows a delay.
+ *
+ * `F` is what a sink is handed to copy (the received frame in the worker; anything in Node tests).
  */
-export class ForwarderRelay {
-  readonly #queues = new Map<string, Map<string, Uint8Array[]>>();
-  readonly depth: number;
-  /** Frames handed to senders, and dropped from full queues. */
+export type RelaySink<F> = (source: F) => boolean;
+
+export class ForwarderRelay<F = unknown> {
+  /** speaker -> listener -> sink. */
+  readonly #sinks = new Map<string, Map<string, RelaySink<F>>>();
+  /** Frames handed to sinks, and frames a full sink skipped. */
   relayed = 0;
   overflow = 0;
-  /** Recent sealed frames as relayed (tests assert they are not plaintext). */
-  readonly sample: { speaker: string; listener: string; frame: Uint8Array }[] = [];
-  #sampling = 0;
+  /** Called with each frame relayed (diagnostics: tests assert what a forwarder sends is sealed). */
+  readonly #tap: ((speaker: string, listener: string, sealed: Uint8Array) => void) | undefined;
 
-  constructor(depth = 6) {
-    this.depth = depth;
+  constructor(tap?: (speaker: string, listener: string, sealed: Uint8Array) => void) {
+    this.#tap = tap;
   }
 
-  /** Keeps up to `n` of the next relayed frames in `sample`. */
-  keepSample(n: number): void {
-    this.#sampling = n;
+  /** The sink that carries `speaker`'s frames to `listener` (replacing an earlier one). */
+  attach(listener: string, speaker: string, sink: RelaySink<F>): void {
+    let byListener = this.#sinks.get(speaker);
+    if (byListener === undefined) this.#sinks.set(speaker, (byListener = new Map()));
+    byListener.set(listener, sink);
   }
 
-  #queue(listener: string, speaker: string): Uint8Array[] {
-    let byListener = this.#queues.get(listener);
-    if (byListener === undefined) this.#queues.set(listener, (byListener = new Map()));
-    let q = byListener.get(speaker);
-    if (q === undefined) byListener.set(speaker, (q = []));
-    return q;
+  /** Removes `sink` if it is still the one for (listener, speaker) (its stream broke). */
+  detach(listener: string, speaker: string, sink: RelaySink<F>): void {
+    const byListener = this.#sinks.get(speaker);
+    if (byListener?.get(listener) === sink) byListener.delete(listener);
   }
 
-  /** A sealed frame from `speaker`, for every listener but the speaker. */
-  push(speaker: string, sealed: Uint8Array, listeners: readonly string[]): void {
+  /** How many sinks are attached (diagnostics, tests). */
+  get sinks(): number {
+    let n = 0;
+    for (const m of this.#sinks.values()) n += m.size;
+    return n;
+  }
+
+  /** A sealed frame from `speaker` (`source`, for the sinks to copy) to every listener but the speaker. */
+  push(speaker: string, sealed: Uint8Array, source: F, listeners: readonly string[]): void {
+    const byListener = this.#sinks.get(speaker);
+    if (byListener === undefined) return;
     for (const l of listeners) {
       if (l === speaker) continue;
-      const q = this.#queue(l, speaker);
-      q.push(sealed);
-      if (q.length > this.depth) {
-        q.shift();
+      const sink = byListener.get(l);
+      if (sink === undefined) continue;
+      if (!sink(source)) {
         this.overflow++;
+        continue;
       }
+      this.relayed++;
+      this.#tap?.(speaker, l, sealed);
     }
   }
 
-  /** The next frame from `speaker` for `listener`, if one waits. */
-  next(listener: string, speaker: string): Uint8Array | undefined {
-    const f = this.#queues.get(listener)?.get(speaker)?.shift();
-    if (f === undefined) return undefined;
-    this.relayed++;
-    if (this.#sampling > 0) {
-      this.#sampling--;
-      this.sample.push({ speaker, listener, frame: f });
-    }
-    return f;
-  }
-
+  /** A device left: its sinks as listener and as speaker go. */
   forget(device: string): void {
-    this.#queues.delete(device);
-    for (const m of this.#queues.values()) m.delete(device);
+    this.#sinks.delete(device);
+    for (const m of this.#sinks.values()) m.delete(device);
   }
 }

@@ -5,9 +5,9 @@
  * the channel's voice key of the current epoch before the packetizer sees them; incoming ones are
  * opened (the sender's device key is in the AAD) before the decoder does; a frame that does not open
  * is dropped and the decoder conceals it as a loss. On a forwarder, each frame a listener sends is
- * also queued, still sealed, for every other listener (ForwarderRelay), and each relay sender's own
- * frames (from a silent placeholder track: they only pace its packetizer) are replaced by the next
- * sealed frame from its speaker, or dropped when none waits. The forwarder never opens relayed frames.
+ * also handed, still sealed, to the relay sender of every other listener (ForwarderRelay: the worker
+ * writes a copy of the received frame into that sender's encoded stream; relay senders hold no track,
+ * so no encoder runs for them). The forwarder never opens relayed frames for them.
  *
  * The engine and the worker talk by messages (FrameCommand, FrameReport): keys, who listens, and
  * samples for diagnostics and tests. This module has no DOM or worker globals: Node tests drive it.
@@ -19,16 +19,16 @@ import { ForwarderRelay } from './forwarder-relay.ts';
 export type FrameRole =
   /** This device's microphone on one link: seal as `device`. */
   | { readonly role: 'seal'; readonly device: string }
-  /** Frames from `speaker` on a link with `link`; on a forwarder (`relay`), each sealed frame is also queued for the other listeners. */
+  /** Frames from `speaker` on a link with `link`; on a forwarder (`relay`), each sealed frame is also relayed to the other listeners. */
   | { readonly role: 'open'; readonly speaker: string; readonly link: string; readonly relay: boolean }
-  /** On a forwarder: the sender that carries `speaker`'s frames to `listener`. */
+  /** On a forwarder: the sender that carries `speaker`'s frames to `listener` (frames are written into it, none come from it). */
   | { readonly role: 'relay'; readonly listener: string; readonly speaker: string };
 
 /** Engine -> worker. */
 export type FrameCommand =
   /** The current epoch and the keys of every epoch this device holds (by epoch). */
   | { readonly t: 'keys'; readonly epoch: number; readonly keys: readonly (readonly [number, Uint8Array])[] }
-  /** On a forwarder: the devices it relays to now. */
+  /** On a forwarder: the devices it relays to now (not the standby links of the next in line). */
   | { readonly t: 'listeners'; readonly listeners: readonly string[] }
   /** A device left: its queues go. */
   | { readonly t: 'forget'; readonly device: string }
@@ -71,8 +71,8 @@ const fromHexBytes = (hex: string): Uint8Array => {
 const buffer = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /** The frame transforms of one engine; `post` sends reports to it. */
-export class FrameTransforms {
-  readonly relay = new ForwarderRelay();
+export class FrameTransforms<F = unknown> {
+  readonly relay: ForwarderRelay<F>;
   readonly counts: FrameCounts = { sealed: 0, opened: 0, dropped: 0, relayed: 0, overflow: 0 };
   readonly #keys = new Map<number, Uint8Array>();
   readonly #devices = new Map<string, Uint8Array>();
@@ -90,6 +90,11 @@ export class FrameTransforms {
   constructor(post: (r: FrameReport) => void, now: () => number = () => performance.now()) {
     this.#post = post;
     this.#now = now;
+    this.relay = new ForwarderRelay<F>((speaker, listener, sealed) => {
+      if (this.#keepRelay <= 0) return;
+      this.#keepRelay--;
+      this.#post({ t: 'relayed', speaker, listener, frame: sealed.slice() });
+    });
   }
 
   /** Reports (once) each link whose frames stopped QUIET_MS ago; the worker calls it every 200 ms. */
@@ -134,9 +139,10 @@ export class FrameTransforms {
 
   /**
    * One frame through a transform of `role`: the bytes to send on (to the packetizer or the
-   * decoder), or undefined to drop the frame.
+   * decoder), or undefined to drop the frame. `source` is the encoded frame itself, which relay
+   * sinks copy (on a forwarder's receivers).
    */
-  frame(role: FrameRole, data: ArrayBuffer): ArrayBuffer | undefined {
+  frame(role: FrameRole, data: ArrayBuffer, source?: F): ArrayBuffer | undefined {
     switch (role.role) {
       case 'seal': {
         const epoch = this.#epoch;
@@ -166,7 +172,7 @@ export class FrameTransforms {
           this.counts.dropped++;
           return undefined;
         }
-        if (role.relay) this.relay.push(role.link, sealed.slice(), this.#listeners);
+        if (role.relay) this.relay.push(role.link, sealed, source as F, this.#listeners);
         try {
           const plain = openVoiceFrame((e) => this.#keys.get(e), this.#device(role.speaker), sealed);
           this.counts.opened++;
@@ -176,15 +182,9 @@ export class FrameTransforms {
           return undefined;
         }
       }
-      case 'relay': {
-        const sealed = this.relay.next(role.listener, role.speaker);
-        if (sealed === undefined) return undefined;
-        if (this.#keepRelay > 0) {
-          this.#keepRelay--;
-          this.#post({ t: 'relayed', speaker: role.speaker, listener: role.listener, frame: sealed });
-        }
-        return buffer(sealed);
-      }
+      case 'relay':
+        // Relay senders hold no track: nothing of their own is sent.
+        return undefined;
     }
   }
 }

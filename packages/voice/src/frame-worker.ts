@@ -12,6 +12,8 @@ import { type FrameCommand, type FrameReport, type FrameRole, FrameTransforms } 
 interface EncodedFrame {
   data: ArrayBuffer;
 }
+/** Chromium's copy constructor for encoded audio frames (a deep copy, metadata included). */
+type EncodedFrameCopier = new (original: EncodedFrame) => EncodedFrame;
 /** The engine's message that hands over one sender's or receiver's encoded streams. */
 export interface FrameAttach {
   readonly t: 'attach';
@@ -22,12 +24,41 @@ export interface FrameAttach {
 interface WorkerScope {
   postMessage(m: unknown): void;
   onmessage: ((e: MessageEvent<FrameCommand | FrameAttach>) => void) | null;
+  RTCEncodedAudioFrame?: EncodedFrameCopier;
 }
 
+/** Frames a relay sender's stream may hold unsent before the next are skipped (a few: 20 ms each). */
+const RELAY_DEPTH = 6;
+
 const scope = globalThis as unknown as WorkerScope;
-const transforms = new FrameTransforms((r) => scope.postMessage(r));
+const transforms = new FrameTransforms<EncodedFrame>((r) => scope.postMessage(r));
 
 setInterval(() => transforms.checkQuiet(), 200);
+
+const broken = (role: FrameRole, e: unknown): void =>
+  scope.postMessage({ t: 'broken', what: `${JSON.stringify(role)}: ${String(e)}`.slice(0, 300) } satisfies FrameReport);
+
+/**
+ * A forwarder's relay sender: copies of the speaker's received frames are written into its stream
+ * (it holds no track, so nothing comes from its readable). Its stream breaking (the link closed)
+ * detaches it.
+ */
+const attachRelay = (role: Extract<FrameRole, { role: 'relay' }>, writable: WritableStream<EncodedFrame>): void => {
+  const Copy = scope.RTCEncodedAudioFrame;
+  if (Copy === undefined) {
+    broken(role, 'this browser cannot copy encoded frames (no RTCEncodedAudioFrame constructor): it cannot forward');
+    return;
+  }
+  const writer = writable.getWriter();
+  const sink = (source: EncodedFrame): boolean => {
+    const room = writer.desiredSize;
+    if (room === null || room <= -RELAY_DEPTH) return false;
+    writer.write(new Copy(source)).catch(() => transforms.relay.detach(role.listener, role.speaker, sink));
+    return true;
+  };
+  transforms.relay.attach(role.listener, role.speaker, sink);
+  writer.closed.catch(() => transforms.relay.detach(role.listener, role.speaker, sink));
+};
 
 scope.onmessage = (e) => {
   const m = e.data;
@@ -36,11 +67,15 @@ scope.onmessage = (e) => {
     return;
   }
   const role = m.role;
+  if (role.role === 'relay') {
+    attachRelay(role, m.writable);
+    return;
+  }
   m.readable
     .pipeThrough(
       new TransformStream<EncodedFrame, EncodedFrame>({
         transform(frame, c) {
-          const out = transforms.frame(role, frame.data);
+          const out = transforms.frame(role, frame.data, frame);
           if (out === undefined) return;
           frame.data = out;
           c.enqueue(frame);
@@ -48,5 +83,5 @@ scope.onmessage = (e) => {
       }),
     )
     .pipeTo(m.writable)
-    .catch((e: unknown) => scope.postMessage({ t: 'broken', what: `${JSON.stringify(role)}: ${String(e)}`.slice(0, 300) } satisfies FrameReport));
+    .catch((e: unknown) => broken(role, e));
 };

@@ -131,7 +131,6 @@ export class VoiceEngine {
   #voiceUntil = 0;
   readonly #lossBase = new Map<string, { lost: number; received: number }>();
   #measured: Record<string, LinkQuality> = {};
-  #placeholder: MediaStreamTrack | undefined;
   #muted = false;
   #deafened = false;
   #startedAt: number;
@@ -496,8 +495,9 @@ export class VoiceEngine {
     return entry;
   }
 
+  /** Whom the frame worker relays to: the listeners of this forwarder's links (not the next in line's standby links). */
   #listenersOf(): string[] {
-    return [...this.#links.values()].filter((l) => l.mode === 'forward' && l.peer.offerer).map((l) => l.peer.remoteHex);
+    return [...this.#links.values()].filter((l) => l.mode === 'forward' && l.peer.offerer && !l.standby).map((l) => l.peer.remoteHex);
   }
 
   #sourcesOf(peer: PeerLink): Record<string, string> {
@@ -509,23 +509,12 @@ export class VoiceEngine {
     return out;
   }
 
-  #placeholderTrack(): MediaStreamTrack {
-    if (this.#placeholder === undefined) {
-      // Paces the relay senders' packetizers; its own sound is never sent (every frame is replaced or dropped).
-      const osc = this.graph.ctx.createOscillator();
-      const dest = this.graph.ctx.createMediaStreamDestination();
-      osc.connect(dest);
-      osc.start();
-      this.#placeholder = dest.stream.getAudioTracks()[0] as MediaStreamTrack;
-    }
-    return this.#placeholder.clone();
-  }
-
   #addRelay(key: string, peer: PeerLink, speaker: string): boolean {
     const have = this.#relayed.get(key);
     if (have === undefined || have.has(speaker)) return false;
     have.add(speaker);
-    const t = peer.pc.addTransceiver(this.#links.get(key)?.standby === true ? 'audio' : this.#placeholderTrack(), { direction: 'sendonly' });
+    // No track: the frame worker writes copies of the speaker's received frames into its encoded stream (no encoder runs).
+    const t = peer.pc.addTransceiver('audio', { direction: 'sendonly' });
     (t as RelayTransceiver).parleySource = speaker;
     this.frames.attach(t.sender, { role: 'relay', listener: peer.remoteHex, speaker });
     return true;
@@ -559,15 +548,15 @@ export class VoiceEngine {
     if (l === undefined || l.standby === standby) return;
     l.standby = standby;
     this.#note(`${standby ? 'stand by' : 'take over'} ${key.slice(0, 20)}`);
-    // Only the next in line's senders wait (a listener's microphone goes on its standby link all along).
+    // Only the next in line's microphone waits (a listener's goes on its standby link all along); its
+    // relay senders hold no track either way: the frame worker relays on the links it is told of.
     for (const t of l.peer.offerer ? l.peer.pc.getTransceivers() : []) {
-      const relay = relaySource(t) !== undefined;
-      if (!relay && !this.#micSenders.has(t.sender)) continue;
+      if (!this.#micSenders.has(t.sender)) continue;
       if (standby) {
-        if (relay) t.sender.track?.stop();
         if (t.sender.track !== null) void t.sender.replaceTrack(null).catch(() => undefined);
-      } else if (t.sender.track === null) void t.sender.replaceTrack(relay ? this.#placeholderTrack() : this.#mic).catch(() => undefined);
+      } else if (t.sender.track === null) void t.sender.replaceTrack(this.#mic).catch(() => undefined);
     }
+    this.frames.listeners(this.#listenersOf());
     for (const [id, track] of this.#linkTracks.get(key) ?? []) {
       if (standby) {
         if (this.#playing.get(id) !== key) continue;
@@ -852,7 +841,6 @@ export class VoiceEngine {
     for (const key of [...this.#links.keys()]) this.#close(key);
     this.#mic.stop();
     this.#probe.stop();
-    this.#placeholder?.stop();
     this.frames.terminate();
     await this.graph.close();
   }

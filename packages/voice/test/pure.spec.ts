@@ -98,15 +98,36 @@ describe('enableOpusDtxFec', () => {
 });
 
 describe('ForwarderRelay', () => {
-  it('fans a speaker out to every other listener, bounded, never back to the speaker', () => {
-    const r = new ForwarderRelay(3);
-    for (let i = 0; i < 5; i++) r.push('a', Uint8Array.of(i), ['a', 'b', 'c']);
-    assert.equal(r.next('a', 'a'), undefined);
-    assert.deepEqual(r.next('b', 'a'), Uint8Array.of(2), 'oldest two dropped');
-    assert.deepEqual(r.next('c', 'a'), Uint8Array.of(2));
-    assert.equal(r.overflow, 4);
+  it('hands each frame to the sink of every other listener, never back to the speaker, and counts what a full sink skips', () => {
+    const got: string[] = [];
+    const tapped: string[] = [];
+    const r = new ForwarderRelay<string>((speaker, listener, sealed) => tapped.push(`${speaker}>${listener}:${sealed[0]}`));
+    const sink = (l: string, room: { n: number }) => (src: string) => {
+      if (room.n <= 0) return false;
+      room.n--;
+      got.push(`${l}:${src}`);
+      return true;
+    };
+    const roomC = { n: 1 };
+    r.attach('a', 'a', sink('a', { n: 9 }));
+    r.attach('b', 'a', sink('b', { n: 9 }));
+    r.attach('c', 'a', sink('c', roomC));
+    r.attach('d', 'a', sink('d', { n: 9 }));
+    assert.equal(r.sinks, 4);
+    r.push('a', Uint8Array.of(1), 'f1', ['a', 'b', 'c']);
+    r.push('a', Uint8Array.of(2), 'f2', ['a', 'b', 'c']);
+    assert.deepEqual(got, ['b:f1', 'c:f1', 'b:f2'], 'd is not a listener now; c is full for f2; a is the speaker');
+    assert.deepEqual(tapped, ['a>b:1', 'a>c:1', 'a>b:2']);
+    assert.deepEqual([r.relayed, r.overflow], [3, 1]);
+    const other = sink('b', { n: 9 });
+    r.detach('b', 'a', other);
+    r.push('a', Uint8Array.of(3), 'f3', ['b']);
+    assert.equal(got.at(-1), 'b:f3', 'detaching a sink that was replaced leaves the current one');
     r.forget('b');
-    assert.equal(r.next('b', 'a'), undefined);
+    r.push('a', Uint8Array.of(4), 'f4', ['b']);
+    assert.equal(got.at(-1), 'b:f3', 'a forgotten listener gets nothing');
+    r.push('x', Uint8Array.of(5), 'f5', ['b', 'c']);
+    assert.equal(got.length, 4, 'a speaker with no sinks goes nowhere');
   });
 });
 
@@ -139,18 +160,22 @@ describe('FrameTransforms (the frame worker)', () => {
     assert.deepEqual([t.counts.sealed, t.counts.opened, t.counts.dropped], [1, 1, 2]);
   });
 
-  it('on a forwarder, queues each sealed frame for the other listeners unopened, and relays nothing shorter than a sealed frame', () => {
-    const t = new FrameTransforms(() => undefined);
+  it("on a forwarder, hands each sealed frame unopened to the other listeners' relay sinks, and relays nothing shorter than a sealed frame", () => {
+    const t = new FrameTransforms<string>(() => undefined);
     t.command({ t: 'keys', epoch: 0, keys: [[0, key]] });
     t.command({ t: 'listeners', listeners: [a, b, c] });
+    const copied: string[] = [];
+    for (const l of [a, b, c]) t.relay.attach(l, a, (src) => copied.push(`${l.slice(0, 2)}:${src}`) > 0);
     const sealed = new Uint8Array(t.frame({ role: 'seal', device: a }, buf(Uint8Array.of(9, 9, 9))) as ArrayBuffer);
-    t.frame({ role: 'open', speaker: a, link: a, relay: true }, buf(sealed));
-    assert.deepEqual(new Uint8Array(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)) as ArrayBuffer), sealed, 'relayed as sealed');
-    assert.deepEqual(new Uint8Array(t.frame({ role: 'relay', listener: c, speaker: a }, new ArrayBuffer(3)) as ArrayBuffer), sealed);
-    assert.equal(t.frame({ role: 'relay', listener: a, speaker: a }, new ArrayBuffer(3)), undefined, 'never back to the speaker');
-    assert.equal(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)), undefined, 'nothing waiting: the placeholder frame is dropped');
-    t.frame({ role: 'open', speaker: a, link: a, relay: true }, new ArrayBuffer(0));
-    assert.equal(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)), undefined, 'an empty frame is not relayed');
+    const opened = t.frame({ role: 'open', speaker: a, link: a, relay: true }, buf(sealed), 'the received frame');
+    assert.deepEqual(new Uint8Array(opened as ArrayBuffer), Uint8Array.of(9, 9, 9), 'the forwarder itself still hears the speaker');
+    assert.deepEqual(copied, ['bb:the received frame', 'cc:the received frame'], 'copies of the received (sealed) frame, never back to the speaker');
+    assert.equal(t.frame({ role: 'relay', listener: b, speaker: a }, new ArrayBuffer(3)), undefined, 'a relay sender sends nothing of its own');
+    t.frame({ role: 'open', speaker: a, link: a, relay: true }, new ArrayBuffer(0), 'empty');
+    assert.equal(copied.length, 2, 'an empty frame is not relayed');
+    t.command({ t: 'listeners', listeners: [a, b] });
+    t.frame({ role: 'open', speaker: a, link: a, relay: true }, buf(sealed), 'again');
+    assert.deepEqual(copied.slice(2), ['bb:again'], 'only the current listeners (not a standby link)');
   });
 });
 
