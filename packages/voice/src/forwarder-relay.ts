@@ -60,9 +60,12 @@ export class ForwarderRelay<F = unknown> {
     }
   }
 
-  /** A device left: its sinks as listener and as speaker go. */
+  /**
+   * A device's link closed: the sinks that carried others to it go with it. Its own sinks on the
+   * other listeners' links stay (those senders still exist): when its link is made again, its frames
+   * are relayed through them at once.
+   */
   forget(device: string): void {
-    this.#sinks.delete(device);
     for (const m of this.#sinks.values()) m.delete(device);
   }
 }

@@ -30,7 +30,7 @@ export type FrameCommand =
   | { readonly t: 'keys'; readonly epoch: number; readonly keys: readonly (readonly [number, Uint8Array])[] }
   /** On a forwarder: the devices it relays to now (not the standby links of the next in line). */
   | { readonly t: 'listeners'; readonly listeners: readonly string[] }
-  /** A device left: its queues go. */
+  /** A device's link closed: the relay sinks towards it go. */
   | { readonly t: 'forget'; readonly device: string }
   /** Report the next n plaintext frames before sealing / sealed frames as they leave / relayed frames. */
   | { readonly t: 'keep'; readonly plain?: number; readonly sealed?: number; readonly relay?: number }

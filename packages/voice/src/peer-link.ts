@@ -42,6 +42,13 @@ export const parsePayload = (p: string): SessionPayload | undefined => {
   }
 };
 
+/**
+ * A link not connected this long after it was made is given up and made again (ms): ICE can wait
+ * forever in 'connecting' when a candidate or the answer was lost on the way (seen in tests: both
+ * ends 'connecting' for minutes); a link normally connects within 2 s.
+ */
+export const CONNECT_TIMEOUT_MS = 12_000;
+
 const fingerprint = (sdp: string): string | undefined => /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim();
 
 export class PeerLink {
@@ -60,6 +67,7 @@ export class PeerLink {
   /** The offer waiting for its answer (sources), and when it was last sent (performance.now()). */
   #offerSources: Record<string, string> | undefined;
   #offeredAt = 0;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
 
   constructor(link: VoiceLink, remote: Uint8Array, remoteHex: string, remoteSession: Uint8Array, offerer: boolean, hooks: PeerLinkHooks) {
     this.#link = link;
@@ -78,8 +86,14 @@ export class PeerLink {
     this.pc.onconnectionstatechange = () => {
       const s = this.pc.connectionState;
       this.#hooks.onState?.(s);
+      if (s === 'connected') clearTimeout(this.#deadline);
       if (s === 'failed' || s === 'closed' || (s === 'disconnected' && this.#hooks.onDisconnected?.() === true)) this.#gone();
     };
+    this.#deadline = setTimeout(() => {
+      if (this.pc.connectionState === 'connected') return;
+      this.#hooks.onState?.('failed');
+      this.#gone();
+    }, CONNECT_TIMEOUT_MS);
   }
 
   get closed(): boolean {
@@ -183,6 +197,7 @@ export class PeerLink {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#deadline);
     this.pc.close();
   }
 }

@@ -683,6 +683,11 @@ export class VoiceEngine {
     }));
   }
 
+  /** Which link (its key) each speaker heard is played from (diagnostics). */
+  playing(): Record<string, string> {
+    return Object.fromEntries(this.#playing);
+  }
+
   peerConnections(): RTCPeerConnection[] {
     return [...this.#links.values()].map((l) => l.peer.pc);
   }

@@ -128,6 +128,11 @@ describe('ForwarderRelay', () => {
     assert.equal(got.at(-1), 'b:f3', 'a forgotten listener gets nothing');
     r.push('x', Uint8Array.of(5), 'f5', ['b', 'c']);
     assert.equal(got.length, 4, 'a speaker with no sinks goes nowhere');
+    // The speaker's own link closed and was made again: its frames still reach the others' senders.
+    r.attach('c', 'a', sink('c', { n: 9 }));
+    r.forget('a');
+    r.push('a', Uint8Array.of(6), 'f6', ['a', 'c']);
+    assert.equal(got.at(-1), 'c:f6', "forgetting a speaker's link keeps its sinks on the other links");
   });
 });
 

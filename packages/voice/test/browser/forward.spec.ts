@@ -5,22 +5,21 @@
  * link to the next in line, and the next in line one to each listener; the frames the forwarder
  * relays are sealed (none is a plaintext Opus frame a speaker produced, or contains one; they open
  * only with the epoch's voice key and under their speaker's device key); its page crashes (no
- * pagehide, no 'leave' signal) and audio resumes through the next in line within 3 s.
+ * pagehide, no 'leave' signal) and audio resumes through the next in line within 3 s; then the owner
+ * bans one of the new forwarder's listeners: it is dropped from the others' calls, its own call ends,
+ * and it opens none of the frames sealed after the ban (three remain: a mesh again at a limit of 3).
  *
- * Not part of npm test yet (`npm run test:voice-forward`; about 30 s here, 7 minutes allowed): beside
- * one busy loop on this 2-core machine, the five pages sometimes stop answering Playwright (even a
- * bare evaluate) for 25-190 s while the first three enter the call, and a page call gives up after
- * 150 s; all five pages stall together, so the browser or this process is starved, not one page's
- * code (cause not found; a quiet run of the same steps answered within 0.9 s). Measured 2026-12-03 with
- * the warm standby: page crash -> audio from the other three at every page in 1.4-1.8 s (3 of 3 runs;
- * detection by 1.2 s of silence, then tracks swapped in); with the page closed instead (pagehide
- * sends 'leave') 0.4-1.1 s in 7 of 7 idle runs, and 0.4-0.8 s in 5 of 6 runs beside two busy loops
- * (load 9-12), the sixth starving before the call started (a page call not answered in 150 s).
- * Before the standby, the same day: 1.1-3.0 s idle, 3.06 s and 7.3 s under load.
- * Node's calls into the pages (Playwright evaluate) take 50 ms to 20 s each on a loaded machine while
- * the pages keep their own timers: the test makes them side by side and times the failover inside
- * the pages. Six or more people: not measured here (five browser contexts is what this machine
- * carries next to the other suites).
+ * Part of the voice suite (about 30 s on a quiet machine; `npm run test:voice-forward` runs it alone).
+ * Measured 2026-12-03, relaying by copying received frames: crash -> audio from the other three at
+ * every page in 1.5-2.1 s (detection by 1.2 s of silence, then the standby's tracks played); ban ->
+ * out of the others' calls in under 1 s. Before the standby: 1.1-3.0 s idle, 3.06 s and 7.3 s under load.
+ * Known weakness: with a busy loop beside it on this 2-core machine, Playwright's answers from all
+ * five pages at once lag by 70-190 s at times (the pages' own timers stay within 0.3 s). The likely
+ * cause: Playwright enables CDP's Network domain on every page, so each WebSocket frame of a page's
+ * libp2p connection to alice (250-300 a second per page in the call, measured) is an event through
+ * the browser process into this Node process, which also runs alice; starved, that queue grows and
+ * our calls wait behind it. Node's calls into the pages are made side by side and the failover is
+ * timed inside the pages for that reason. Six or more people: not measured here.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -110,6 +109,8 @@ it('five people with a mesh limit of 3 talk through an elected forwarder that ca
                 lags: d.lags,
                 log: d.log,
                 heard: d.heard,
+                playing: d.playing,
+                rtp: await call(p, 'rtp'),
               };
             }),
           );
@@ -222,20 +223,108 @@ it('five people with a mesh limit of 3 talk through an elected forwarder that ca
   const closedAt = Date.now();
   // Not awaited: a crashed page never answers the command.
   void cdp.send('Page.crash').catch(() => undefined);
-  const resumed = await Promise.all(
-    waits.map(async (w, k) => {
-      const r = await w;
-      assert.ok(r !== undefined, `page ${rest[k]} did not hear the other three through a new forwarder within 30 s`);
-      return r;
-    }),
-  );
-  const resumedAfter = resumed.map((r) => r.at - closedAt);
-  process.stdout.write(`# forwarder closed at ${new Date(closedAt).toISOString().slice(11, 23)}\n`);
+  const resumed = await Promise.all(waits);
+  const closed = new Date(closedAt).toISOString().slice(11, 23);
   const logs = await Promise.all(rest.map((i) => call(pages[i] as Page, 'diagnostics')));
-  for (const [k, d] of logs.entries()) process.stdout.write(`# page ${rest[k]}: ${d.log.slice(-20).join(' | ')}\n`);
+  // Each page's connection log (and its links and frame counts when one did not hear the others).
+  const failed = resumed.some((r) => r === undefined);
+  for (const [k, d] of logs.entries())
+    process.stdout.write(
+      `# page ${rest[k]}: ${d.log.slice(failed ? -40 : -20).join(' | ')}${failed ? ` || links ${d.links} conns ${JSON.stringify(d.conns)}` : ''}\n`,
+    );
+  if (failed) for (const i of rest) process.stdout.write(`# page ${i} now: ${JSON.stringify(await state(pages[i] as Page))}\n`);
+  for (const [k, r] of resumed.entries())
+    assert.ok(r !== undefined, `page ${rest[k]} did not hear the other three through a new forwarder within 30 s of the crash at ${closed}`);
+  const resumedAfter = resumed.map((r) => (r as { at: number }).at - closedAt);
+  process.stdout.write(`# forwarder closed at ${closed}\n`);
   process.stdout.write(`# forwarder page closed -> audio through the new forwarder after ${resumedAfter.map((ms) => `${ms} ms`).join(', ')}\n`);
-  assert.equal(new Set(resumed.map((r) => r.forwarder)).size, 1, 'everyone elected the same new forwarder');
+  assert.equal(new Set(resumed.map((r) => r?.forwarder)).size, 1, 'everyone elected the same new forwarder');
   assert.equal(resumed[0]?.forwarder, standby, 'the new forwarder is the standby everyone held a link to');
   for (const ms of resumedAfter) assert.ok(ms <= 3000, `audio resumed after ${ms} ms (target 3000 ms)`);
-  await Promise.all(rest.map((i) => call(pages[i] as Page, 'leave')));
+  progress('failover checked');
+
+  // A ban while in forwarder mode: the owner bans one of the new forwarder's listeners. The others
+  // drop it from the call, its own call ends, the voice key moves to the next epoch, and what the
+  // others seal after the ban does not open with any key the banned device holds. (Three remain:
+  // the call is a mesh again at a limit of 3.)
+  const bi = rest.find((i) => devices[i] !== standby) as number;
+  const banned = pages[bi] as Page;
+  const bannedDevice = devices[bi] as string;
+  const stay = rest.filter((i) => i !== bi);
+  const speaker = pages[stay[0] as number] as Page;
+  const epochBefore = (await call(speaker, 'voiceKey')).epoch;
+  const bannedAt = Date.now();
+  await v.alice.ban(v.room, fromHex(await call(banned, 'account')));
+  await Promise.all(
+    stay.map((i) =>
+      eventually(
+        `page ${i} drops the banned device from the call`,
+        async () => {
+          const [people, conns] = await Promise.all([call(pages[i] as Page, 'participants'), call(pages[i] as Page, 'connections')]);
+          return !people.includes(bannedDevice) && conns.every((c) => c.device !== bannedDevice);
+        },
+        30_000,
+        250,
+      ),
+    ),
+  );
+  await eventually("the banned page's own call ends", async () => (await call(banned, 'ended')) === 'removed', 30_000, 250);
+  progress(`ban -> the banned device out of the others' calls, its own call ended, after ${Date.now() - bannedAt} ms`);
+  const epochAfter = await eventually(
+    'the others seal under the next epoch',
+    async () => {
+      const es = await Promise.all(stay.map((i) => call(pages[i] as Page, 'voiceKey')));
+      const e = es[0]?.epoch ?? -1;
+      return e > epochBefore && es.every((x) => x.epoch === e) && e;
+    },
+    30_000,
+    250,
+  );
+  // Three remain: the call becomes a mesh; once they hear each other again, the speaker's frames are sampled.
+  await eventually(
+    'the two others hear the speaker again',
+    async () => {
+      const ls = await Promise.all(stay.slice(1).map((i) => call(pages[i] as Page, 'levels')));
+      return ls.every((l) => (l[devices[stay[0] as number] as string] ?? 0) > HEARD);
+    },
+    30_000,
+    250,
+  ).catch(async (e: unknown) => {
+    for (const i of stay) {
+      const d = await call(pages[i] as Page, 'diagnostics');
+      process.stdout.write(
+        `# page ${i} (${devices[i]?.slice(0, 6)}) ${JSON.stringify(await call(pages[i] as Page, 'topology'))} playing ${JSON.stringify(d.playing)} blocked ${JSON.stringify(d.blocked)} conns ${JSON.stringify(d.conns)} rejections ${JSON.stringify(d.rejections)} epoch ${(await call(pages[i] as Page, 'voiceKey')).epoch} heard ${JSON.stringify(d.heard)} signals ${JSON.stringify(d.signals)} links ${d.links} levels ${JSON.stringify(await call(pages[i] as Page, 'levels'))}\n#   ${d.log.slice(-30).join(' | ')}\n`,
+      );
+    }
+    process.stdout.write(
+      `# alice: peers ${v.alice.node.libp2p.getPeers().length}, blocked ${JSON.stringify(v.alice.node.penalties.blocked())}, rejections ${JSON.stringify(Object.fromEntries(v.alice.ingest.rejections))}\n`,
+    );
+    throw e;
+  });
+  const after = await eventually(
+    'the speaker seals frames after the ban',
+    async () => {
+      await call(speaker, 'keepSealed', 100);
+      await new Promise((r) => setTimeout(r, 1500));
+      const got = await call(speaker, 'sealedSample');
+      return got.length >= 20 && got;
+    },
+    30_000,
+    250,
+  );
+  assert.ok(
+    after.every((f) => f.epoch === epochAfter),
+    'every frame after the ban is sealed under the new epoch',
+  );
+  const tried = await call(
+    banned,
+    'tryOpen',
+    devices[stay[0] as number] as string,
+    after.map((f) => f.frame),
+  );
+  process.stdout.write(
+    `# the banned device tried ${after.length} frames sealed after the ban: ${tried.opened} opened, refused ${JSON.stringify(tried.refused)}\n`,
+  );
+  assert.equal(tried.opened, 0, 'the banned device opens none');
+  await Promise.all(stay.map((i) => call(pages[i] as Page, 'leave')));
 });

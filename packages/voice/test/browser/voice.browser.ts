@@ -235,7 +235,20 @@ const api = {
           `${c.remotePeer.toString().slice(-4)}:${c.remoteAddr.toString().includes('webrtc') ? 'webrtc' : c.remoteAddr.toString().includes('p2p-circuit') ? 'circuit' : 'ws'}:${c.status}`,
       ),
     blocked: (client as ParleyClient).node.penalties.blocked().map((b) => b.peer.slice(-6)),
-    log: need().log.slice(-12),
+    log: need().log.slice(-40),
+    playing: Object.fromEntries(
+      Object.entries(need().playing()).map(([id, key]) => [
+        id.slice(0, 6),
+        `${key.slice(0, 14)}${
+          need()
+            .connections()
+            .find((c) => key.includes(c.device))?.standby
+            ? ' standby'
+            : ''
+        }`,
+      ]),
+    ),
+    relayCounts: need().frames.tap,
     heard: Object.fromEntries(
       need()
         .roster.list()
