@@ -74,6 +74,7 @@ test('voice signals travel between members only, and a ban moves voice to a new 
   // The ban: bob's next signal is rejected; the voice key moves to epoch 1, which only alice holds.
   const rejects: RejectEvent[] = [];
   alice.on('reject', (r) => rejects.push(r));
+  const banAt = Date.now();
   await alice.ban(room, bob.identity.account.publicKey);
   const epoch = a.epoch();
   assert.equal(epoch, 1);
@@ -88,6 +89,28 @@ test('voice signals travel between members only, and a ban moves voice to a new 
     20_000,
     500,
   );
+  // One bob signed before the ban that reaches alice only now (a relay forwarded it while it was
+  // valid) is dropped without blaming that relay; one signed after the ban is rejected.
+  const bobSignal = (seq: number, time: number): Uint8Array =>
+    signVoiceSignal(
+      {
+        kind: 'announce',
+        device: bob.identity.device.sign.publicKey,
+        account: bob.identity.account.publicKey,
+        room,
+        channel: lounge,
+        session: b.session,
+        seq,
+        time,
+        uploadKbps: 3000,
+        uptimeMs: 0,
+        flags: 0,
+      },
+      bob.identity.device.sign.secret,
+      crypto,
+    ).bytes;
+  assert.equal(await alice.ingest.frame(bobSignal(900, banAt - 1_000), 'a-relay', { room }), 'ignore', 'signed before the ban: dropped, no blame');
+  assert.equal(await alice.ingest.frame(bobSignal(901, Date.now() + 1_000), 'a-relay', { room }), 'reject', 'signed after the ban: rejected');
   await eventually('bob learns of the ban', () => bob.state(room).banned().length === 1, 20_000);
   assert.equal(b.key(1), undefined, 'the banned device holds no key for the new epoch');
 });

@@ -293,7 +293,7 @@ it('five people with a mesh limit of 3 talk through an elected forwarder that ca
     for (const i of stay) {
       const d = await call(pages[i] as Page, 'diagnostics');
       process.stdout.write(
-        `# page ${i} (${devices[i]?.slice(0, 6)}) ${JSON.stringify(await call(pages[i] as Page, 'topology'))} playing ${JSON.stringify(d.playing)} blocked ${JSON.stringify(d.blocked)} conns ${JSON.stringify(d.conns)} rejections ${JSON.stringify(d.rejections)} epoch ${(await call(pages[i] as Page, 'voiceKey')).epoch} heard ${JSON.stringify(d.heard)} signals ${JSON.stringify(d.signals)} links ${d.links} levels ${JSON.stringify(await call(pages[i] as Page, 'levels'))}\n#   ${d.log.slice(-30).join(' | ')}\n`,
+        `# page ${i} (${devices[i]?.slice(0, 6)}) ${JSON.stringify(await call(pages[i] as Page, 'topology'))} playing ${JSON.stringify(d.playing)} blocked ${JSON.stringify(d.blocked)} conns ${JSON.stringify(d.conns)} rejections ${JSON.stringify(d.rejections)} ${JSON.stringify(d.rejects)} epoch ${(await call(pages[i] as Page, 'voiceKey')).epoch} heard ${JSON.stringify(d.heard)} signals ${JSON.stringify(d.signals)} links ${d.links} levels ${JSON.stringify(await call(pages[i] as Page, 'levels'))}\n#   ${d.log.slice(-30).join(' | ')}\n`,
       );
     }
     process.stdout.write(

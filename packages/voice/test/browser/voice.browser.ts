@@ -37,6 +37,8 @@ const lags: number[] = [];
 const closes: string[] = [];
 /** Signals received per sending device (first 6 hex) and kind. */
 const heardSignals = new Map<string, Record<string, number>>();
+/** The last frames this page's ingest rejected (time, type, code, message). */
+const rejects: string[] = [];
 const speakingLog: { device: string; speaking: boolean; at: number }[] = [];
 
 const need = (): VoiceEngine => {
@@ -75,6 +77,10 @@ const api = {
     if (voice === undefined) throw new Error('no voice channel');
     link = new VoiceLink(c, room, voice.id);
     const l = link;
+    c.on('reject', (e) => {
+      rejects.push(`${new Date().toISOString().slice(11, 23)} ${e.type} ${e.code} ${e.message}`.slice(0, 200));
+      if (rejects.length > 10) rejects.shift();
+    });
     l.onSignal((sig) => {
       const k = toHex(sig.device).slice(0, 6);
       const r = heardSignals.get(k) ?? {};
@@ -249,6 +255,7 @@ const api = {
       ]),
     ),
     relayCounts: need().frames.tap,
+    rejects,
     heard: Object.fromEntries(
       need()
         .roster.list()
