@@ -194,7 +194,13 @@ export class VoiceEngine {
     return e;
   }
 
+  /**
+   * The upload capacity announced. 0 (below the election's 256 kbit/s: never elected forwarder) where
+   * this browser cannot relay: a forwarder writes copies of received frames into its relay senders
+   * with the RTCEncodedAudioFrame copy constructor (frame-worker.ts).
+   */
   get #upload(): number {
+    if (typeof (globalThis as { RTCEncodedAudioFrame?: unknown }).RTCEncodedAudioFrame !== 'function') return 0;
     return this.#o.uploadKbps ?? 2000;
   }
 
