@@ -117,11 +117,28 @@ describe('browser ParleyNode in Chromium', () => {
     const topic = await call(a, 'joinRoom', room);
     assert.equal(await call(b, 'joinRoom', room), topic);
     await eventually(async () => (await call(a, 'topicPeers', topic)).includes(bInfo.peerId), 20_000);
+    // One frame at a time until one reaches B: gossip does not resend, and frames published the moment
+    // gossipsub moves its stream off the closed relayed connection can be lost (seen once in about 20
+    // CI rehearsals; the product's sync would fetch them). Then the GOSSIP_N that must all arrive.
+    await eventually(
+      async () => {
+        await call(a, 'publish', topic, 1);
+        return (await call(b, 'received', topic)).length > 0;
+      },
+      20_000,
+      500,
+    );
     const t = performance.now();
     const ids = await call(a, 'publish', topic, GOSSIP_N);
-    await eventually(async () => (await call(b, 'received', topic)).length >= GOSSIP_N, 20_000, 50);
+    await eventually(
+      async () => {
+        const got = new Set(await call(b, 'received', topic));
+        return ids.every((id) => got.has(id));
+      },
+      20_000,
+      50,
+    );
     timings.gossipDelivery = Math.round(performance.now() - t);
-    assert.deepEqual(new Set(await call(b, 'received', topic)), new Set(ids));
   });
 
   it("sync: B fetches A's authority log over the direct connection", async () => {
