@@ -16,19 +16,9 @@ import { bundleForBrowser, launchChromium, type StaticServer, startStaticServer 
 import type { Browser, Page } from '@playwright/test';
 import type { ParleyNode } from '../../src/index.ts';
 import { eventually, testNode } from '../helpers.ts';
-import type { NetApi } from './net.browser.ts';
+import { call, gossipAll } from './pages.ts';
 
 const SECRET = 'relay-only-browser-test-secret';
-
-type Call = <K extends keyof NetApi>(page: Page, fn: K, ...args: Parameters<NetApi[K]>) => Promise<Awaited<ReturnType<NetApi[K]>>>;
-const call: Call = (page, fn, ...args) =>
-  page.evaluate(
-    ([f, a]) => {
-      const api = (globalThis as unknown as { parleyNet: Record<string, (...x: unknown[]) => unknown> }).parleyNet;
-      return (api[f as string] as (...x: unknown[]) => unknown)(...(a as unknown[]));
-    },
-    [fn, args] as const,
-  ) as never;
 
 interface Pair {
   local: string;
@@ -187,26 +177,9 @@ for (const transport of ['udp', 'tcp'] as const) {
         await call(b, 'joinRoom', room);
         // 20 s was once too short for the subscriptions to cross in a loaded rehearsal (load 10-15).
         await eventually(async () => (await call(a, 'topicPeers', topic)).includes(bInfo.peerId), 45_000);
-        // A first frame until one arrives: frames published the moment the subscriptions crossed were
-        // once lost in a rehearsal (B received fewer than 5 in 20 s; gossip does not resend, sync
-        // would), then five that must all arrive.
-        await eventually(
-          async () => {
-            await call(a, 'publish', topic, 1);
-            return (await call(b, 'received', topic)).length > 0;
-          },
-          45_000,
-          1_000,
-        );
-        const ids = await call(a, 'publish', topic, 5);
-        await eventually(
-          async () => {
-            const got = new Set(await call(b, 'received', topic));
-            return ids.every((id) => got.has(id));
-          },
-          20_000,
-          50,
-        );
+        // A first frame until one arrives (frames published the moment the subscriptions crossed were
+        // once lost in a rehearsal: B received fewer than 5 in 20 s), then five that must all arrive.
+        await gossipAll(a, b, topic, 5, 45_000, 1_000);
         for (const [name, page] of [
           ['A', a],
           ['B', b],
