@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { RunRecord } from './run-reporter.ts';
 import { SUITES, type Suite } from './suites.ts';
 
@@ -28,6 +28,8 @@ const SUITE_LIMIT_MS = 25 * 60_000;
 let passed = 0;
 let failed = 0;
 const summary: string[] = [];
+/** Every failed test's error, printed again after the summary: a log cut to its tail still says why. */
+const failures: string[] = [];
 
 /** What the run reporter (scripts/run-reporter.ts) wrote; nothing when the runner wrote nothing. */
 const readRecord = (path: string): RunRecord => {
@@ -83,6 +85,10 @@ const runSuite = (s: Suite): { pass: number; fail: number } => {
   const silent = silentFiles(s, rec);
   for (const f of silent) console.log(`# ${s.name}: ${f} reported no test`);
   const fail = (rec.total?.failed ?? 0) + (rec.total?.cancelled ?? 0) + silent.length;
+  for (const f of rec.failures ?? []) {
+    const where = f.file === undefined ? '' : ` (${relative(root, f.file)})`;
+    failures.push(`${s.name}: ${f.name}${where}${f.kind === undefined ? '' : ` [${f.kind}]`}\n${f.error.replace(/^/gm, '    ')}`);
+  }
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0 && fail === 0) {
     summary.push(`${s.name}: runner exited ${r.status} (${secs}s)`);
@@ -122,6 +128,10 @@ for (const s of suites) {
   failed += r.fail;
 }
 
+if (failures.length > 0) {
+  console.log('\n=== failures ===');
+  for (const f of failures) console.log(f);
+}
 console.log('\n=== summary ===');
 for (const line of summary) console.log(line);
 rmSync(tmp, { recursive: true, force: true });
