@@ -46,6 +46,22 @@ export interface NextApp {
 
 /** `env`: further portal configuration, e.g. PARLEY_INDEXER. */
 export const startApp = async (bootstrap: string, env: Readonly<Record<string, string>> = {}): Promise<NextApp> => {
+  // The free port is found by closing a listener, so another process (a hub, a browser, another
+  // spec's portal: the suite runs two files at once) can take it before `next start` binds it: then
+  // it is tried again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(bootstrap, env);
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || attempt === 3) throw e;
+      console.log(`# next start: ${e.message}; another port (attempt ${attempt + 1})`);
+    }
+  }
+};
+
+class PortTakenError extends Error {}
+
+const startOnce = async (bootstrap: string, env: Readonly<Record<string, string>>): Promise<NextApp> => {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [NEXT, 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: APP,
@@ -62,11 +78,17 @@ export const startApp = async (bootstrap: string, env: Readonly<Record<string, s
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${out}`);
-    const ok = await fetch(`${origin}/`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    if (child.exitCode !== null) {
+      if (out.includes('EADDRINUSE')) throw new PortTakenError(`port ${port} was taken`);
+      throw new Error(`next start exited with ${child.exitCode}:\n${out}`);
+    }
+    // Its own "Ready" line first: an answer on the port alone could come from whoever took it.
+    const ok =
+      out.includes('Ready in') &&
+      (await fetch(`${origin}/`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`next start did not answer in 60 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
