@@ -44,6 +44,7 @@ import { type ObjectStore, storedFromSigned } from '@parley/store';
 import type { ClientEvents, Emitter } from './events.ts';
 import { channelDurability, pinnedHubs } from './hub-push.ts';
 import type { Identity } from './identity.ts';
+import { signedBeforeRemoval } from './removed-at.ts';
 import { HOLD_LIMIT, type RoomSession } from './room-session.ts';
 import { WriteBatch } from './write-batch.ts';
 
@@ -101,17 +102,6 @@ export interface IngestOptions {
    */
   readonly mirror?: boolean;
 }
-
-/** When `account` was last banned, kicked or left the room (its entry's signed time), if it was. */
-const removedAt = (entries: readonly Signed<AuthorityEntry>[], account: Uint8Array): number | undefined => {
-  let at: number | undefined;
-  for (const e of entries) {
-    const a = e.body.action;
-    const out = a.kind === 'ban' || a.kind === 'kick' ? equals(a.target, account) : a.kind === 'leave' && equals(e.body.account, account);
-    if (out && (at === undefined || e.body.time > at)) at = e.body.time;
-  }
-  return at;
-};
 
 export class Ingest {
   readonly #d: IngestDeps;
@@ -411,14 +401,11 @@ export class Ingest {
     const member = st.members().some((m) => equals(m.account, b.account));
     const known = member || st.banned().some((x) => equals(x, b.account));
     if (!known) return 'ignore';
-    // Signed before its sender was banned (or kicked, or left), and validated here only after we
+    // Signed before its sender was banned (or its device revoked), and validated here only after we
     // learned of it: whoever relayed it did so when it was valid, so it is dropped without blaming
     // the relay. (Seen: 50 such signals, queued behind the ban, rejected at once made a member
     // block its only relay and fall out of the call.) One signed after is rejected.
-    if (!member) {
-      const gone = removedAt(s.entries(), b.account);
-      if (gone !== undefined && b.time <= gone) return 'ignore';
-    }
+    if ((!member || st.deviceInfo(b.device)?.revoked === true) && signedBeforeRemoval(st, b.account, b.time, b.device)) return 'ignore';
     validateVoiceSignal(v, st);
     if (o.local !== true) this.#d.events.emit('voice', { room: b.room, channel: b.channel, signal: b, id: toHex(v.id) });
     return 'accept';

@@ -4,6 +4,7 @@
  * member. Errors name the signal's own fields (`typing.d`, `status.t`...).
  */
 import { equals, UnauthorizedError } from '@parley/protocol';
+import { signedBeforeRemoval } from './removed-at.ts';
 import type { RoomSession } from './room-session.ts';
 
 export interface SignalHead {
@@ -14,8 +15,8 @@ export interface SignalHead {
 
 /**
  * The account behind a signal, undefined for one to drop quietly (the room not open here, or from
- * `self`, this device; a hub passes undefined), or an UnauthorizedError for a foreign, stale or
- * stranger's one.
+ * `self`, this device; a hub passes undefined; or signed before its sender was removed, see
+ * removed-at.ts), or an UnauthorizedError for a foreign, stale or stranger's one.
  */
 export const signalSender = (
   kind: 'typing' | 'status',
@@ -32,7 +33,13 @@ export const signalSender = (
   if (Math.abs(now - t.time) > skewMs) throw new UnauthorizedError(`${kind}.t`, 'too far from this clock');
   const st = s.state;
   const dev = st.deviceInfo(t.device);
-  if (dev === undefined || dev.revoked) throw new UnauthorizedError(`${kind}.d`, 'not a certified device of the room');
-  if (!st.isMember(dev.account, st.length - 1)) throw new UnauthorizedError(`${kind}.d`, 'not a member');
+  if (dev === undefined) throw new UnauthorizedError(`${kind}.d`, 'not a certified device of the room');
+  const member = st.isMember(dev.account, st.length - 1);
+  if (dev.revoked || !member) {
+    // Signed before the ban (kick, leave, revocation) reached us: relayed while valid, so dropped
+    // without blaming the relay (removed-at.ts). Signed after: a violation.
+    if (signedBeforeRemoval(st, dev.account, t.time, t.device)) return undefined;
+    throw new UnauthorizedError(`${kind}.d`, dev.revoked ? 'not a certified device of the room' : 'not a member');
+  }
   return dev.account;
 };

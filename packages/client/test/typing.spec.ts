@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { typingTopic } from '@parley/net';
-import { signTyping, toHex } from '@parley/protocol';
+import { statusTopic, typingTopic } from '@parley/net';
+import { signStatus, signTyping, toHex } from '@parley/protocol';
 import type { ParleyClient, TypingEvent } from '../src/index.ts';
 import { crypto, eventually, identity, testClient } from './helpers.ts';
 
@@ -10,7 +10,9 @@ after(async () => {
   for (const c of clients) await c.close();
 });
 
-test('typing: a member sees the other typing; a stranger, a stale or a foreign-room signal is refused; nothing is stored', { timeout: 80_000 }, async () => {
+test('typing: a member sees the other typing; a stranger, a stale or a foreign-room signal is refused; nothing is stored; after a ban, typing and status signed before it are dropped quietly, after it refused', {
+  timeout: 80_000,
+}, async () => {
   const alice = await testClient('typ-alice');
   clients.push(alice);
   const bob = await testClient('typ-bob');
@@ -53,4 +55,17 @@ test('typing: a member sees the other typing; a stranger, a stale or a foreign-r
   // A valid one is accepted (and its event emitted).
   const ok = signTyping({ room, channel: general, device: bobDevice.publicKey, time: now }, bobDevice.secret, crypto);
   assert.equal(await alice.gossipOutcome(topic, ok, 'x'), 'accept');
+
+  // The ban: a typing or status signal bob signed before it, reaching alice only after it (queued,
+  // or relayed while valid), is dropped without blaming the relay; one signed after is refused.
+  const banAt = Date.now();
+  await alice.ban(room, bob.identity.account.publicKey);
+  const status = statusTopic(room);
+  const typed = (time: number) => signTyping({ room, channel: general, device: bobDevice.publicKey, time }, bobDevice.secret, crypto);
+  const said = (time: number) => signStatus({ room, device: bobDevice.publicKey, time, status: 'online' }, bobDevice.secret, crypto);
+  assert.equal(await alice.gossipOutcome(topic, typed(banAt - 1_000), 'relay'), 'ignore', 'typing signed before the ban');
+  assert.equal(await alice.gossipOutcome(status, said(banAt - 1_000), 'relay'), 'ignore', 'status signed before the ban');
+  const late = Date.now() + 1_000;
+  assert.deepEqual(await alice.gossipOutcome(topic, typed(late), 'relay'), { verdict: 'reject', code: 'ERR_UNAUTHORIZED' }, 'typing signed after the ban');
+  assert.deepEqual(await alice.gossipOutcome(status, said(late), 'relay'), { verdict: 'reject', code: 'ERR_UNAUTHORIZED' }, 'status signed after the ban');
 });
