@@ -1,28 +1,80 @@
 /**
- * Gossipsub keeps one outbound stream per peer and opens it only when libp2p tells it of a
- * connection (once per connection, after identify). When a peer has two connections (the relayed
- * one it was met on, and the WebRTC one the fallback ladder opened) and the stream's connection
- * closes, the stream goes and gossipsub would stay mute towards a peer it still considers connected.
- * So when a connection closes and the peer has another open one, gossipsub is told of that one again
- * (`onPeerConnected` is idempotent for a known peer and opens the missing stream).
+ * Gossipsub keeps one outbound stream per peer, opened on whichever connection libp2p told it of
+ * first, and never moves it: when a peer has two connections (the relayed one it was met on, and
+ * the direct WebRTC one the fallback ladder opened later), the stream stays on the relayed one, and
+ * when that closes (the relay's limits, or this node hanging up on it) gossipsub goes mute towards
+ * a peer it still counts as connected. Frames published meanwhile were lost (seen in the browser
+ * tests); so were some when the stream was only re-opened after the close.
+ *
+ * So the keeper moves a peer's stream to its best open connection (no limits first) as soon as that
+ * connection opens, the old stream carrying frames until the new one is ready; after a connection closes,
+ * it re-opens a stream that went with it; and a sweep every SWEEP_MS repairs whatever an event
+ * missed (a stream that closed a moment after its connection's event). It reaches into gossipsub's
+ * outbound-stream map and stream opener, both public members of its class, not of an interface.
  */
-import type { Libp2p } from '@libp2p/interface';
+import type { Libp2p, Stream } from '@libp2p/interface';
 
 type Conn = ReturnType<Libp2p['getConnections']>[number];
-interface Renotify {
-  onPeerConnected?(peer: Conn['remotePeer'], connection: Conn): void;
+
+/** The parts of @libp2p/gossipsub's class the keeper uses. */
+interface GossipInternals {
+  readonly peers: Map<string, Conn['remotePeer']>;
+  readonly streamsOutbound: Map<string, { readonly rawStream: Stream }>;
+  createOutboundStream(peer: Conn['remotePeer'], connection: Conn): Promise<void>;
 }
 
+const SWEEP_MS = 2_000;
+
+const isGossip = (p: unknown): p is GossipInternals => {
+  const g = p as Partial<GossipInternals> | undefined;
+  return g?.peers instanceof Map && g.streamsOutbound instanceof Map && typeof g.createOutboundStream === 'function';
+};
+
 export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): (() => void) => {
-  const onClose = (e: CustomEvent<Conn>): void => {
-    const peer = e.detail.remotePeer;
-    // After the stream's own close handler has run (same tick or the next), not before it.
-    setTimeout(() => {
-      const open = libp2p.getConnections(peer).filter((c) => c.status === 'open');
-      const next = open.find((c) => c.limits == null) ?? open[0];
-      if (next !== undefined) (pubsub as Renotify).onPeerConnected?.(peer, next);
-    }, 50);
+  if (!isGossip(pubsub)) throw new TypeError('keepGossipStreams: pubsub is not @libp2p/gossipsub (no outbound stream map)');
+  const g = pubsub;
+  const moving = new Set<string>();
+
+  /** The peer's stream is on a usable connection, or is moved to one (no limits preferred). */
+  const ensure = async (peer: Conn['remotePeer']): Promise<void> => {
+    const id = peer.toString();
+    if (!g.peers.has(id) || moving.has(id)) return;
+    const open = libp2p.getConnections(peer).filter((c) => c.status === 'open');
+    const best = open.find((c) => c.limits == null) ?? open[0];
+    if (best === undefined) return;
+    const cur = g.streamsOutbound.get(id);
+    const on = cur === undefined ? undefined : open.find((c) => c.streams.includes(cur.rawStream));
+    const usable = cur !== undefined && on !== undefined && cur.rawStream.status === 'open' && cur.rawStream.writeStatus === 'writable';
+    if (usable && (on === best || on.limits == null)) return;
+    moving.add(id);
+    try {
+      // Gossipsub opens a stream only when it holds none for the peer, a check it makes before its
+      // first await: so the old stream is taken out for that check and put back at once, and keeps
+      // carrying frames until the new one replaces it in the map (or stays, if opening fails).
+      if (cur !== undefined) g.streamsOutbound.delete(id);
+      const opened = g.createOutboundStream(peer, best);
+      if (usable && !g.streamsOutbound.has(id)) g.streamsOutbound.set(id, cur);
+      await opened;
+    } finally {
+      moving.delete(id);
+    }
   };
+  const soon = (peer: Conn['remotePeer']): void => {
+    // After the closing stream's own handler and gossipsub's own bookkeeping for the event have run.
+    setTimeout(() => void ensure(peer).catch(() => undefined), 50);
+  };
+  const onOpen = (e: CustomEvent<Conn>): void => {
+    if (e.detail.limits == null) soon(e.detail.remotePeer);
+  };
+  const onClose = (e: CustomEvent<Conn>): void => soon(e.detail.remotePeer);
+  const sweep = setInterval(() => {
+    for (const peer of g.peers.values()) void ensure(peer).catch(() => undefined);
+  }, SWEEP_MS);
+  libp2p.addEventListener('connection:open', onOpen);
   libp2p.addEventListener('connection:close', onClose);
-  return () => libp2p.removeEventListener('connection:close', onClose);
+  return () => {
+    clearInterval(sweep);
+    libp2p.removeEventListener('connection:open', onOpen);
+    libp2p.removeEventListener('connection:close', onClose);
+  };
 };

@@ -102,10 +102,11 @@ const api = {
   },
   joinRoom: (roomHex: string): string => need().joinRoom(fromHex(roomHex)),
   topicPeers: (topic: string): string[] => need().gossip.peers(topic),
-  /** Publishes `n` real signed frames; returns their ids (hex SHA-256). */
-  async publish(topic: string, n: number): Promise<string[]> {
+  /** Publishes `n` real signed frames, `everyMs` apart (default: at once); returns their ids (hex SHA-256). */
+  async publish(topic: string, n: number, everyMs = 0): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
+      if (i > 0 && everyMs > 0) await new Promise((r) => setTimeout(r, everyMs));
       const f = signedFrame(`gossip ${i}`);
       ids.push(toHex(nobleCrypto.sha256(f.bytes)));
       await need().publish(topic, f.bytes);
