@@ -40,7 +40,9 @@ export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): (() => void)
     const id = peer.toString();
     if (!g.peers.has(id) || moving.has(id)) return;
     const open = libp2p.getConnections(peer).filter((c) => c.status === 'open');
-    const best = open.find((c) => c.limits == null) ?? open[0];
+    // The newest unlimited connection: an older one may be a WebRTC attempt that never completed but
+    // is not closed yet (seen: a stream opened on one hung 6 s, then failed).
+    const best = open.filter((c) => c.limits == null).sort((x, y) => y.timeline.open - x.timeline.open)[0] ?? open[0];
     if (best === undefined) return;
     const cur = g.streamsOutbound.get(id);
     const on = cur === undefined ? undefined : open.find((c) => c.streams.includes(cur.rawStream));
