@@ -21,13 +21,19 @@ interface GossipInternals {
   readonly peers: Map<string, Conn['remotePeer']>;
   readonly streamsOutbound: Map<string, { readonly rawStream: Stream }>;
   createOutboundStream(peer: Conn['remotePeer'], connection: Conn): Promise<void>;
+  handlePeerReadStreamError(err: unknown, peer: Conn['remotePeer']): void;
 }
 
 const SWEEP_MS = 2_000;
 
 const isGossip = (p: unknown): p is GossipInternals => {
   const g = p as Partial<GossipInternals> | undefined;
-  return g?.peers instanceof Map && g.streamsOutbound instanceof Map && typeof g.createOutboundStream === 'function';
+  return (
+    g?.peers instanceof Map &&
+    g.streamsOutbound instanceof Map &&
+    typeof g.createOutboundStream === 'function' &&
+    typeof g.handlePeerReadStreamError === 'function'
+  );
 };
 
 export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): (() => void) => {
@@ -72,9 +78,22 @@ export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): (() => void)
   const sweep = setInterval(() => {
     for (const peer of g.peers.values()) void ensure(peer).catch(() => undefined);
   }, SWEEP_MS);
+  // Gossipsub forgets a peer (its streams, its subscriptions, its mesh places) when any inbound stream
+  // from it ends with an error, as the old one does when its relayed connection is reset after the
+  // peer moved to WebRTC: the peer, still connected, then hears nothing from this node until it
+  // reconnects (seen in net gossip-switch.spec). While it has an open connection, such an error only
+  // ends that stream; the peer's next stream replaces it. An oversized RPC (a penalty, gossip.ts)
+  // and a peer with no connection left are forgotten as before.
+  const readError = g.handlePeerReadStreamError;
+  g.handlePeerReadStreamError = (err, peer) => {
+    const oversize = (err as Error | undefined)?.name === 'InvalidDataLengthError';
+    if (!oversize && libp2p.getConnections(peer).some((c) => c.status === 'open')) return;
+    readError.call(g, err, peer);
+  };
   libp2p.addEventListener('connection:open', onOpen);
   libp2p.addEventListener('connection:close', onClose);
   return () => {
+    g.handlePeerReadStreamError = readError;
     clearInterval(sweep);
     libp2p.removeEventListener('connection:open', onOpen);
     libp2p.removeEventListener('connection:close', onClose);
