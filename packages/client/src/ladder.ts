@@ -61,6 +61,8 @@ interface Peer {
 }
 
 const MAX_REDIALS = 6;
+/** How long a relayed connection that WebRTC replaces stays open for gossip to move off it (ms). */
+const GOSSIP_SETTLE_MS = 3_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class ConnectionLadder {
@@ -197,8 +199,21 @@ export class ConnectionLadder {
         if (tries > 1) this.#dropRelayedSoon(peer, tries - 1);
         return;
       }
-      for (const c of this.#conns(peer)) if (pathOfAddr(c.remoteAddr.toString()).path === 'circuit') void c.close().catch(() => undefined);
+      void this.#closeRelayed(peer);
     }, 1_000);
+  }
+
+  /**
+   * Closes the relayed connections to a peer that WebRTC now joins, once gossip has moved to WebRTC
+   * both ways (at most GOSSIP_SETTLE_MS): closed sooner, frames sent meanwhile were lost.
+   */
+  async #closeRelayed(peer: string): Promise<void> {
+    await this.#o.node.gossipSettled(peer, GOSSIP_SETTLE_MS);
+    await Promise.all(
+      this.#conns(peer)
+        .filter((c) => pathOfAddr(c.remoteAddr.toString()).path === 'circuit')
+        .map((c) => c.close().catch(() => undefined)),
+    );
   }
 
   #hasCircuit(peer: string): boolean {
@@ -256,11 +271,7 @@ export class ConnectionLadder {
   async #settle(peer: string, p: Peer, rung: Rung): Promise<Rung> {
     p.rung = rung;
     p.reclimbs = 0;
-    await Promise.all(
-      this.#conns(peer)
-        .filter((c) => pathOfAddr(c.remoteAddr.toString()).path === 'circuit')
-        .map((c) => c.close().catch(() => undefined)),
-    );
+    await this.#closeRelayed(peer);
     return rung;
   }
 

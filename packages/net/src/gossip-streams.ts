@@ -9,7 +9,9 @@
  * So the keeper moves a peer's stream to its best open connection (no limits first) as soon as that
  * connection opens, the old stream carrying frames until the new one is ready; after a connection closes,
  * it re-opens a stream that went with it; and a sweep every SWEEP_MS repairs whatever an event
- * missed (a stream that closed a moment after its connection's event). It reaches into gossipsub's
+ * missed (a stream that closed a moment after its connection's event). Whoever closes a relayed
+ * connection on purpose (the client's fallback ladder) first awaits `settled`: both directions moved.
+ * It reaches into gossipsub's
  * outbound-stream map and stream opener, both public members of its class, not of an interface.
  */
 import type { Libp2p, Stream } from '@libp2p/interface';
@@ -20,23 +22,38 @@ type Conn = ReturnType<Libp2p['getConnections']>[number];
 interface GossipInternals {
   readonly peers: Map<string, Conn['remotePeer']>;
   readonly streamsOutbound: Map<string, { readonly rawStream: Stream }>;
+  readonly streamsInbound: Map<string, { readonly rawStream: Stream }>;
   createOutboundStream(peer: Conn['remotePeer'], connection: Conn): Promise<void>;
   handlePeerReadStreamError(err: unknown, peer: Conn['remotePeer']): void;
 }
 
 const SWEEP_MS = 2_000;
+/** After gossip moved both ways, how long the old streams keep their connection for what is in flight on them (ms). */
+const DRAIN_MS = 500;
 
 const isGossip = (p: unknown): p is GossipInternals => {
   const g = p as Partial<GossipInternals> | undefined;
   return (
     g?.peers instanceof Map &&
     g.streamsOutbound instanceof Map &&
+    g.streamsInbound instanceof Map &&
     typeof g.createOutboundStream === 'function' &&
     typeof g.handlePeerReadStreamError === 'function'
   );
 };
 
-export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): (() => void) => {
+export interface GossipStreamKeeper {
+  /**
+   * Resolves true once gossip runs both ways over unlimited connections to `peer` (this node's stream
+   * moved there, and the peer's arrived there) and DRAIN_MS more have passed for what was in flight on
+   * the old streams, so a relayed connection can be closed without losing a frame; true at once for a peer gossip does not know; false after `timeoutMs`, or when the peer
+   * has no unlimited connection.
+   */
+  settled(peer: string, timeoutMs: number): Promise<boolean>;
+  stop(): void;
+}
+
+export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): GossipStreamKeeper => {
   if (!isGossip(pubsub)) throw new TypeError('keepGossipStreams: pubsub is not @libp2p/gossipsub (no outbound stream map)');
   const g = pubsub;
   const moving = new Set<string>();
@@ -92,10 +109,30 @@ export const keepGossipStreams = (libp2p: Libp2p, pubsub: unknown): (() => void)
   };
   libp2p.addEventListener('connection:open', onOpen);
   libp2p.addEventListener('connection:close', onClose);
-  return () => {
-    g.handlePeerReadStreamError = readError;
-    clearInterval(sweep);
-    libp2p.removeEventListener('connection:open', onOpen);
-    libp2p.removeEventListener('connection:close', onClose);
+  const onUnlimited = (open: readonly Conn[], s: { readonly rawStream: Stream } | undefined): boolean =>
+    s !== undefined && open.some((c) => c.limits == null && c.streams.includes(s.rawStream));
+  return {
+    async settled(peerId, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const peer = g.peers.get(peerId);
+        if (peer === undefined) return true;
+        await ensure(peer).catch(() => undefined);
+        const open = libp2p.getConnections(peer).filter((c) => c.status === 'open');
+        if (onUnlimited(open, g.streamsOutbound.get(peerId)) && onUnlimited(open, g.streamsInbound.get(peerId))) {
+          // Frames written to the old streams just before the move are still on their way over them.
+          await new Promise((r) => setTimeout(r, DRAIN_MS));
+          return true;
+        }
+        if (Date.now() > deadline || !open.some((c) => c.limits == null)) return false;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    stop() {
+      g.handlePeerReadStreamError = readError;
+      clearInterval(sweep);
+      libp2p.removeEventListener('connection:open', onOpen);
+      libp2p.removeEventListener('connection:close', onClose);
+    },
   };
 };

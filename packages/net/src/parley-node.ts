@@ -20,7 +20,7 @@ import { Bootstrapper } from './bootstrap.ts';
 import { type ChunkService, parleyChunks } from './chunks/chunk-service.ts';
 import { PARLEY_NAMESPACE, parleySelector, parleyValidator, type RecordVerifyContext } from './dht-records.ts';
 import { frameMessageId, frameShapeValidator, type GossipMessage, RoomGossip } from './gossip.ts';
-import { keepGossipStreams } from './gossip-streams.ts';
+import { type GossipStreamKeeper, keepGossipStreams } from './gossip-streams.ts';
 import { DEFAULTS, type ParleyNodeOptions, TEST_MODE } from './options.ts';
 import { type BlockedPeer, PenaltyBox } from './penalties.ts';
 import { type AnnounceResult, type PresenceSource, Rendezvous, type RoomPeer } from './rendezvous.ts';
@@ -82,7 +82,7 @@ export class ParleyNode {
   private readonly dialDiscovered: boolean;
   private running = false;
   private stopHangingUp: (() => void) | undefined;
-  private stopGossipStreams: (() => void) | undefined;
+  private gossipStreams: GossipStreamKeeper | undefined;
 
   constructor(libp2p: Libp2p<ParleyServices>, seed: Uint8Array, opts: ParleyNodeOptions, platform: Platform, penalties: PenaltyBox) {
     this.libp2p = libp2p;
@@ -152,6 +152,15 @@ export class ParleyNode {
     return this.libp2p.services.chunks;
   }
 
+  /**
+   * Before closing a relayed connection to `peer` that another one replaces: resolves true once
+   * gossip runs both ways over an unlimited connection (no frame is lost at the switch), false after
+   * `timeoutMs` (default 3 s) or when there is no such connection. True for a peer gossip does not know.
+   */
+  gossipSettled(peer: string, timeoutMs = 3_000): Promise<boolean> {
+    return this.gossipStreams?.settled(peer, timeoutMs) ?? Promise.resolve(true);
+  }
+
   /** This node's dialable addresses, each ending in /p2p/<peer id>. */
   multiaddrs(): string[] {
     return this.libp2p.getMultiaddrs().map((m) => m.toString());
@@ -164,7 +173,7 @@ export class ParleyNode {
     this.platform.onStarted?.();
     if (this.dhtMode === 'server') await this.libp2p.services.dht.setMode('server');
     this.stopHangingUp = this.penalties.onBlock(this.onBlock);
-    this.stopGossipStreams = keepGossipStreams(this.libp2p, this.libp2p.services.pubsub);
+    this.gossipStreams = keepGossipStreams(this.libp2p, this.libp2p.services.pubsub);
     this.gossip.start();
     this.rendezvous.start();
     if (this.dialDiscovered) this.libp2p.addEventListener('peer:discovery', this.onDiscovery);
@@ -180,8 +189,8 @@ export class ParleyNode {
     this.gossip.stop();
     this.stopHangingUp?.();
     this.stopHangingUp = undefined;
-    this.stopGossipStreams?.();
-    this.stopGossipStreams = undefined;
+    this.gossipStreams?.stop();
+    this.gossipStreams = undefined;
     await this.libp2p.stop();
     await this.platform.onStopped?.();
   }

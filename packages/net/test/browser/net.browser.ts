@@ -92,8 +92,12 @@ const api = {
       .libp2p.getConnections()
       .filter((c) => c.remotePeer.toString() === peer)
       .map((c) => ({ remoteAddr: c.remoteAddr.toString(), limited: c.limits !== undefined })),
-  /** Closes this node's limited (relayed) connections to `peer`; returns how many. */
-  async closeLimited(peer: string): Promise<number> {
+  /**
+   * Closes this node's limited (relayed) connections to `peer` as the client's fallback ladder does:
+   * once gossip has moved off them (`settle`, default true); returns how many.
+   */
+  async closeLimited(peer: string, settle = true): Promise<number> {
+    if (settle) await need().gossipSettled(peer);
     const limited = need()
       .libp2p.getConnections()
       .filter((c) => c.remotePeer.toString() === peer && c.limits !== undefined);

@@ -14,7 +14,8 @@ import { eventually, testNode } from '../helpers.ts';
 import { call, gossipAll, type NetApi } from './pages.ts';
 
 const GOSSIP_N = 20;
-const SWITCH_N = 40;
+/** Frames published 25 ms apart across the switch: 3 s, more than a WebRTC dial takes here. */
+const SWITCH_N = 120;
 
 const timings: Record<string, number> = {};
 let relay: ParleyNode;
@@ -84,28 +85,29 @@ describe('browser ParleyNode in Chromium', () => {
     assert.equal(c.limited, true, 'a relayed connection carries limits');
   });
 
-  it('upgrades to a direct /webrtc connection with no limits', async () => {
-    const addr = (await call(a, 'addrs')).find((m) => m.includes('/p2p-circuit/webrtc/')) as string;
-    const t = performance.now();
-    const c = await eventually(() => call(b, 'dial', addr), 40_000);
-    timings.webrtcUpgrade = Math.round(performance.now() - t);
-    assert.ok(c.remoteAddr.includes('/webrtc'), c.remoteAddr);
-    assert.equal(c.limited, false);
-    const onA = await eventually(async () => (await call(a, 'connections', bInfo.peerId)).find((x) => x.remoteAddr.includes('/webrtc') && !x.limited));
-    assert.ok(onA, 'A sees the same direct connection');
-    // Gossip across the switch: A publishes a frame every 25 ms while both pages close the relayed
-    // connection; every frame must reach B (gossip's stream is moved to the direct connection as it
-    // opens, src/gossip-streams.ts; before, frames sent around the close were lost).
+  it('upgrades to a direct /webrtc connection with no limits; gossip loses no frame at the switch', async () => {
+    // A room topic over the relayed connection; A then publishes a frame every 25 ms while B dials
+    // WebRTC and, at once, both close the relayed connection as the client's ladder does (once gossip
+    // moved both ways: src/gossip-streams.ts). Every frame must reach B; before, some sent around the
+    // close were lost.
     const room = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('hex');
     const topic = await call(a, 'joinRoom', room);
     await call(b, 'joinRoom', room);
     await eventually(async () => (await call(a, 'topicPeers', topic)).includes(bInfo.peerId), 20_000);
+    const addr = (await call(a, 'addrs')).find((m) => m.includes('/p2p-circuit/webrtc/')) as string;
+    let c: Awaited<ReturnType<NetApi['dial']>> | undefined;
     await gossipAll(a, b, topic, SWITCH_N, 25, async () => {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 200));
+      const t = performance.now();
+      c = await eventually(() => call(b, 'dial', addr), 40_000);
+      timings.webrtcUpgrade = Math.round(performance.now() - t);
       // From here on only the direct connection joins the pages: gossip and sync below must run over WebRTC.
       await call(b, 'closeLimited', aInfo.peerId);
+      await eventually(async () => (await call(a, 'connections', bInfo.peerId)).find((x) => x.remoteAddr.includes('/webrtc') && !x.limited));
       await call(a, 'closeLimited', bInfo.peerId);
     });
+    assert.ok(c?.remoteAddr.includes('/webrtc'), c?.remoteAddr);
+    assert.equal(c?.limited, false);
     const left = await eventually(async () => {
       const cs = [...(await call(a, 'connections', bInfo.peerId)), ...(await call(b, 'connections', aInfo.peerId))];
       return cs.every((x) => x.remoteAddr.includes('/webrtc') && !x.limited) && cs.length > 0 && cs;
