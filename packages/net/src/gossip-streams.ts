@@ -7,12 +7,12 @@
  * tests); so were some when the stream was only re-opened after the close.
  *
  * So the keeper moves a peer's stream to its best open connection (no limits first) as soon as that
- * connection opens, the old stream carrying frames until the new one is ready; after a connection closes,
- * it re-opens a stream that went with it; and a sweep every SWEEP_MS repairs whatever an event
+ * connection opens, the old stream carrying frames until the new one is ready; after a connection
+ * closes, it re-opens a stream that went with it; and a sweep every SWEEP_MS repairs whatever an event
  * missed (a stream that closed a moment after its connection's event). Whoever closes a relayed
  * connection on purpose (the client's fallback ladder) first awaits `settled`: both directions moved.
- * It reaches into gossipsub's
- * outbound-stream map and stream opener, both public members of its class, not of an interface.
+ * It reaches into gossipsub's stream maps, stream opener and read-error handler (GossipInternals),
+ * public members of its class, not of an interface.
  */
 import type { Libp2p, Stream } from '@libp2p/interface';
 
@@ -46,8 +46,8 @@ export interface GossipStreamKeeper {
   /**
    * Resolves true once gossip runs both ways over unlimited connections to `peer` (this node's stream
    * moved there, and the peer's arrived there) and DRAIN_MS more have passed for what was in flight on
-   * the old streams, so a relayed connection can be closed without losing a frame; true at once for a peer gossip does not know; false after `timeoutMs`, or when the peer
-   * has no unlimited connection.
+   * the old streams, so a relayed connection can be closed without losing a frame; true at once for a
+   * peer gossip does not know; false after `timeoutMs`, or when the peer has no unlimited connection.
    */
   settled(peer: string, timeoutMs: number): Promise<boolean>;
   stop(): void;
